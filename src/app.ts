@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { errors, PlaidError } from './errors';
+import type { App, AppEnv } from './http/endpoint';
+import { newRequestId } from './lib/ids';
+import { registerAdminRoutes } from './routes/admin';
+import { registerBeaconUserRoutes } from './routes/beacon-users';
+import { registerDashboardRoutes } from './routes/dashboard';
+import { registerUnsupportedRoutes } from './routes/unsupported';
+import { registerUserRoutes } from './routes/users';
+import { ConfigurationError } from './secrets';
+
+/** The app factory: one error shape, a request id on every answer, and the routes of
+ * the three planes. */
+export function newApp(): App {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('requestId', newRequestId());
+    await next();
+  });
+
+  registerBeaconUserRoutes(app);
+  registerUserRoutes(app);
+  registerUnsupportedRoutes(app);
+  registerDashboardRoutes(app);
+  registerAdminRoutes(app);
+
+  app.notFound((c) => {
+    const error = errors.routeNotFound(c.req.method, c.req.path);
+    return c.json(error.body(c.get('requestId')), error.status);
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? newRequestId();
+    let error: PlaidError;
+    if (err instanceof PlaidError) {
+      error = err;
+    } else if (err instanceof ConfigurationError) {
+      console.error(`[${requestId}] configuration error: ${err.message}`);
+      error = errors.internal(`the deployment is misconfigured: ${err.message}`);
+    } else {
+      console.error(`[${requestId}] unexpected error`, err);
+      error = errors.internal();
+    }
+    return c.json(error.body(requestId), error.status);
+  });
+
+  return app;
+}

@@ -1,0 +1,100 @@
+import { eq, gt } from 'drizzle-orm';
+import type { Database } from '../db';
+import { clients } from '../db/schema';
+import { errors } from '../errors';
+import { constantTimeEqual, keyedDigest } from '../lib/crypto';
+import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
+import { newClientId, newClientSecret } from '../lib/ids';
+import { nowTimestamp } from '../lib/time';
+import type { Secrets } from '../secrets';
+import { validateWebhookUrl } from './webhook-url';
+
+export type Client = typeof clients.$inferSelect;
+
+/** The operator's view of a client (never the secret or its digest). */
+export function clientView(client: Client) {
+  return {
+    client_id: client.id,
+    name: client.name,
+    webhook_url: client.webhookUrl,
+    disabled: client.disabled,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+/** Authenticates API and dashboard calls. Unknown id, wrong secret and disabled client
+ * get the same answer; the secret is compared by digest in constant time. */
+export async function authenticateClient(db: Database, secrets: Secrets, clientId: string, secret: string): Promise<Client> {
+  const [client, digest] = await Promise.all([
+    db.select().from(clients).where(eq(clients.id, clientId)).get(),
+    keyedDigest(secrets.hmacKey, 'credential', secret),
+  ]);
+  if (!client || !constantTimeEqual(digest, client.secretDigest) || client.disabled) throw errors.invalidApiKeys();
+  return client;
+}
+
+export async function createClient(db: Database, secrets: Secrets, input: { name: string; webhook_url?: string | null | undefined }) {
+  const secret = newClientSecret();
+  const now = nowTimestamp();
+  const client = await db
+    .insert(clients)
+    .values({
+      id: newClientId(),
+      name: input.name,
+      secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
+      webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets.environment),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  return { client, secret };
+}
+
+export async function getClient(db: Database, clientId: string): Promise<Client> {
+  const client = await db.select().from(clients).where(eq(clients.id, clientId)).get();
+  if (!client) throw errors.notFound('client_id');
+  return client;
+}
+
+export async function listClients(db: Database, secrets: Secrets, cursor: string | null | undefined) {
+  const after = cursor ? Number(await decodeCursor(secrets.hmacKey, 'clients', cursor)) : 0;
+  const rows = await db.select().from(clients).where(gt(clients.seq, after)).orderBy(clients.seq).limit(PAGE_SIZE + 1).all();
+  const { items, hasMore } = page(rows);
+  const last = items.at(-1);
+  return {
+    clients: items.map(clientView),
+    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, 'clients', last.seq) : null,
+  };
+}
+
+export async function updateClient(
+  db: Database,
+  secrets: Secrets,
+  input: { client_id: string; name?: string | null; webhook_url?: string | null; disabled?: boolean | null },
+): Promise<Client> {
+  const changes: Partial<Client> = { updatedAt: nowTimestamp() };
+  if (input.name != null) changes.name = input.name;
+  if (input.disabled != null) changes.disabled = input.disabled;
+  // An explicit null clears the webhook URL; leaving the field out keeps it.
+  if (input.webhook_url !== undefined) {
+    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets.environment);
+  }
+  const client = await db.update(clients).set(changes).where(eq(clients.id, input.client_id)).returning().get();
+  if (!client) throw errors.notFound('client_id');
+  return client;
+}
+
+/** Issues a new secret; the previous one stops working at once. */
+export async function rotateClientSecret(db: Database, secrets: Secrets, clientId: string) {
+  const secret = newClientSecret();
+  const client = await db
+    .update(clients)
+    .set({ secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret), updatedAt: nowTimestamp() })
+    .where(eq(clients.id, clientId))
+    .returning()
+    .get();
+  if (!client) throw errors.notFound('client_id');
+  return { client, secret };
+}

@@ -1,0 +1,133 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db';
+import { programs } from '../db/schema';
+import { errors } from '../errors';
+import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
+import { newId } from '../lib/ids';
+import { nowTimestamp } from '../lib/time';
+import type { Secrets } from '../secrets';
+import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './matching/codes';
+
+export const DuplicateRule = z
+  .partialRecord(z.enum(MATCH_FIELDS), z.enum(RULE_CODES))
+  .refine((rule) => Object.keys(rule).length > 0, 'a duplicate rule must name at least one field');
+
+/** Program settings as given on create/update: every key optional. */
+export const ProgramSettingsInput = z.strictObject({
+  duplicate_rules: z.array(DuplicateRule).max(20, 'at most 20 duplicate rules').nullish(),
+  duplicates_to_pending_review: z.boolean().nullish(),
+  flag_network_fraud: z.boolean().nullish(),
+});
+
+export interface ProgramSettings {
+  duplicate_rules: MatchRule[];
+  duplicates_to_pending_review: boolean;
+  flag_network_fraud: boolean;
+}
+
+/** Default duplicate rules: the same person entered twice, with typos, is caught; people
+ * who merely share an IP, a surname or an address are not (see docs/matching.md). */
+export const DEFAULT_DUPLICATE_RULES: MatchRule[] = [
+  { name: 'partial_match', date_of_birth: 'match' },
+  { name: 'partial_match', date_of_birth: 'partial_match', address: 'partial_match' },
+  { name: 'partial_match', email_address: 'match' },
+  { name: 'partial_match', phone_number: 'match' },
+  { name: 'partial_match', id_number: 'match' },
+  { name: 'partial_match', depository_accounts: 'match' },
+];
+
+export const DEFAULT_SETTINGS: ProgramSettings = {
+  duplicate_rules: DEFAULT_DUPLICATE_RULES,
+  duplicates_to_pending_review: true,
+  flag_network_fraud: true,
+};
+
+function applySettings(base: ProgramSettings, input: z.output<typeof ProgramSettingsInput> | null | undefined): ProgramSettings {
+  return {
+    duplicate_rules: input?.duplicate_rules ?? base.duplicate_rules,
+    duplicates_to_pending_review: input?.duplicates_to_pending_review ?? base.duplicates_to_pending_review,
+    flag_network_fraud: input?.flag_network_fraud ?? base.flag_network_fraud,
+  };
+}
+
+export type Program = typeof programs.$inferSelect & { settings: ProgramSettings };
+
+export function programView(program: Program) {
+  return {
+    id: program.id,
+    name: program.name,
+    settings: program.settings,
+    created_at: program.createdAt,
+    updated_at: program.updatedAt,
+  };
+}
+
+export async function createProgram(
+  db: Database,
+  clientId: string,
+  input: { name: string; settings?: z.output<typeof ProgramSettingsInput> | null },
+): Promise<Program> {
+  const now = nowTimestamp();
+  const row = await db
+    .insert(programs)
+    .values({
+      id: newId('program'),
+      clientId,
+      name: input.name,
+      settings: applySettings(DEFAULT_SETTINGS, input.settings),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  return row as Program;
+}
+
+/** A program of this client; another client's program is "not found", like an unknown id. */
+export async function getProgram(db: Database, clientId: string, programId: string): Promise<Program> {
+  const row = await db
+    .select()
+    .from(programs)
+    .where(and(eq(programs.id, programId), eq(programs.clientId, clientId)))
+    .get();
+  if (!row) throw errors.notFound('program_id');
+  return row as Program;
+}
+
+export async function listPrograms(db: Database, secrets: Secrets, clientId: string, cursor: string | null | undefined) {
+  const scope = `programs:${clientId}`;
+  const after = cursor ? Number(await decodeCursor(secrets.hmacKey, scope, cursor)) : 0;
+  const rows = await db
+    .select()
+    .from(programs)
+    .where(and(eq(programs.clientId, clientId), gt(programs.seq, after)))
+    .orderBy(programs.seq)
+    .limit(PAGE_SIZE + 1)
+    .all();
+  const { items, hasMore } = page(rows as Program[]);
+  const last = items.at(-1);
+  return {
+    programs: items.map(programView),
+    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
+  };
+}
+
+export async function updateProgram(
+  db: Database,
+  clientId: string,
+  input: { program_id: string; name?: string | null; settings?: z.output<typeof ProgramSettingsInput> | null },
+): Promise<Program> {
+  const current = await getProgram(db, clientId, input.program_id);
+  const row = await db
+    .update(programs)
+    .set({
+      name: input.name ?? current.name,
+      settings: applySettings(current.settings, input.settings),
+      updatedAt: nowTimestamp(),
+    })
+    .where(and(eq(programs.id, current.id), eq(programs.clientId, clientId)))
+    .returning()
+    .get();
+  return row as Program;
+}

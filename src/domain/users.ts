@@ -1,0 +1,124 @@
+import { and, eq } from 'drizzle-orm';
+import { isUniqueViolation, type Database } from '../db';
+import { users } from '../db/schema';
+import { errors } from '../errors';
+import { keyedDigest, openJson, sealJson } from '../lib/crypto';
+import { newId, newUserToken } from '../lib/ids';
+import { nowTimestamp } from '../lib/time';
+import type { ClientUserIdentity, ConsumerReportUserIdentity } from '../schemas/user';
+import type { Secrets } from '../secrets';
+
+/** `/user/*` (PRODUCT.md §5.6): a client's end users, addressed by `user_id` or by a
+ * `user_token` that is stored only as a keyed digest. */
+
+type UserRow = typeof users.$inferSelect;
+
+interface UserIdentities {
+  identity: ClientUserIdentity | null;
+  consumer_report_user_identity: ConsumerReportUserIdentity | null;
+}
+
+const sealContext = (userId: string) => `user:${userId}`;
+
+export async function createUser(
+  db: Database,
+  secrets: Secrets,
+  clientId: string,
+  input: { client_user_id: string } & Partial<UserIdentities>,
+) {
+  const id = newId('user');
+  const token = newUserToken(secrets.environment);
+  const now = nowTimestamp();
+  const identities: UserIdentities = {
+    identity: input.identity ?? null,
+    consumer_report_user_identity: input.consumer_report_user_identity ?? null,
+  };
+  try {
+    await db.insert(users).values({
+      id,
+      clientId,
+      clientUserId: input.client_user_id,
+      tokenDigest: await keyedDigest(secrets.hmacKey, 'user-token', token),
+      identity: await sealJson(secrets.piiKey, identities, sealContext(id)),
+      createdAt: now,
+      updatedAt: now,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw errors.refused('a user with this client_user_id already exists; use /user/update to change it');
+    }
+    throw error;
+  }
+  return { user_token: token, user_id: id };
+}
+
+/** Finds the client's user by `user_id`, or else by `user_token`. */
+async function locateUser(
+  db: Database,
+  secrets: Secrets,
+  clientId: string,
+  ref: { user_id?: string | null; user_token?: string | null },
+): Promise<UserRow> {
+  if (ref.user_id) {
+    const row = await db.select().from(users).where(and(eq(users.id, ref.user_id), eq(users.clientId, clientId))).get();
+    if (!row) throw errors.notFound('user_id');
+    return row;
+  }
+  if (ref.user_token) {
+    const digest = await keyedDigest(secrets.hmacKey, 'user-token', ref.user_token);
+    const row = await db.select().from(users).where(and(eq(users.tokenDigest, digest), eq(users.clientId, clientId))).get();
+    if (!row) throw errors.invalidUserToken();
+    return row;
+  }
+  throw errors.missingFields(['user_id or user_token']);
+}
+
+async function identitiesOf(secrets: Secrets, row: UserRow): Promise<UserIdentities> {
+  if (!row.identity) return { identity: null, consumer_report_user_identity: null };
+  return openJson<UserIdentities>(secrets.piiKey, row.identity, sealContext(row.id));
+}
+
+export async function getUser(db: Database, secrets: Secrets, clientId: string, userId: string) {
+  const row = await locateUser(db, secrets, clientId, { user_id: userId });
+  const identities = await identitiesOf(secrets, row);
+  return {
+    user_id: row.id,
+    client_user_id: row.clientUserId,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    identity: identities.identity,
+    consumer_report_user_identity: identities.consumer_report_user_identity,
+  };
+}
+
+/** Merge semantics: each given top-level identity field replaces the stored one. */
+export async function updateUser(
+  db: Database,
+  secrets: Secrets,
+  clientId: string,
+  input: { user_id?: string | null; user_token?: string | null } & Partial<UserIdentities>,
+) {
+  const row = await locateUser(db, secrets, clientId, input);
+  const current = await identitiesOf(secrets, row);
+  const patch = Object.fromEntries(Object.entries(input.identity ?? {}).filter(([, value]) => value != null));
+  const next: UserIdentities = {
+    identity: input.identity ? ({ ...current.identity, ...patch } as ClientUserIdentity) : current.identity,
+    consumer_report_user_identity: input.consumer_report_user_identity ?? current.consumer_report_user_identity,
+  };
+  await db
+    .update(users)
+    .set({ identity: await sealJson(secrets.piiKey, next, sealContext(row.id)), updatedAt: nowTimestamp() })
+    .where(eq(users.id, row.id));
+  return {};
+}
+
+export async function removeUser(
+  db: Database,
+  secrets: Secrets,
+  clientId: string,
+  ref: { user_id?: string | null; user_token?: string | null },
+) {
+  const row = await locateUser(db, secrets, clientId, ref);
+  await db.delete(users).where(eq(users.id, row.id));
+  return {};
+}

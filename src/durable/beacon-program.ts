@@ -1,0 +1,50 @@
+import { DurableObject } from 'cloudflare:workers';
+import { database } from '../db';
+import {
+  createBeaconUser,
+  reviewBeaconUser,
+  updateBeaconUser,
+  type CreateBeaconUser,
+  type Deps,
+  type ReviewBeaconUser,
+  type UpdateBeaconUser,
+} from '../domain/beacon-users/service';
+import type { Env } from '../env';
+import { capture, type Outcome } from '../errors';
+import { loadSecrets } from '../secrets';
+
+/** One instance per Beacon Program. It serialises every write to the program's users, so
+ * versions never collide or skip and concurrent creates of one person see each other.
+ * State lives in D1; this object holds only the queue of pending writes. */
+export class BeaconProgram extends DurableObject<Env> {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs `work` after every write queued before it. D1 calls are I/O, during which the
+   * runtime would otherwise start the next RPC call. */
+  #serially<T>(work: (deps: Deps) => Promise<T>): Promise<Outcome<T>> {
+    const run = this.#tail.then(async () => capture(async () => work(await this.#deps())));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #deps(): Promise<Deps> {
+    return { db: database(this.env.DB), secrets: await loadSecrets(this.env) };
+  }
+
+  createBeaconUser(cmd: CreateBeaconUser) {
+    return this.#serially((deps) => createBeaconUser(deps, cmd));
+  }
+
+  updateBeaconUser(cmd: UpdateBeaconUser) {
+    return this.#serially((deps) => updateBeaconUser(deps, cmd));
+  }
+
+  reviewBeaconUser(cmd: ReviewBeaconUser) {
+    return this.#serially((deps) => reviewBeaconUser(deps, cmd));
+  }
+}
+
+/** The Durable Object of a program. */
+export function programObject(env: Env, programId: string) {
+  return env.BEACON_PROGRAM.get(env.BEACON_PROGRAM.idFromName(programId));
+}

@@ -1,0 +1,19 @@
+import type { BeaconProgram } from './durable/beacon-program';
+
+/** The deployment's environment, used in webhooks, user tokens and webhook keys. */
+export type Environment = 'sandbox' | 'production';
+
+/** Bindings of the Worker (see wrangler.toml). Secrets are optional here because a
+ * deployment can be missing them; `loadSecrets` refuses to run without them. */
+export interface Env {
+  DB: D1Database;
+  BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
+  ENVIRONMENT: string;
+  /** Operator token for the admin plane. */
+  ADMIN_TOKEN?: string;
+  /** Base64 of 32 random bytes: AES-256-GCM key for identity data at rest. */
+  PII_ENCRYPTION_KEY?: string;
+  /** Base64 of at least 32 random bytes: HMAC key for the blocking index, credential
+   * digests and cursors. Changing it invalidates every stored digest. */
+  HMAC_KEY?: string;
+}

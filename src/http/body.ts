@@ -1,0 +1,52 @@
+import { errors } from '../errors';
+
+/** Largest accepted request body. A Beacon User with every field and dozens of
+ * accounts is a few kilobytes; anything near this limit is a mistake or abuse. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads the request as a JSON object, refusing other content types, bodies over the
+ * limit (without buffering them) and anything that is not a JSON object. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw errors.invalidBody('the request must have Content-Type: application/json');
+  }
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
+
+  const text = await readCapped(request);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw errors.invalidBody('the request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw errors.invalidBody('the request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readCapped(request: Request): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let size = 0;
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw errors.bodyTooLarge(MAX_BODY_BYTES);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (error) {
+    if (error instanceof TypeError) throw errors.invalidBody('the request body is not valid UTF-8');
+    throw error;
+  }
+}

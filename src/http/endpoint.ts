@@ -1,0 +1,64 @@
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { database, type Database } from '../db';
+import type { Client } from '../domain/clients';
+import type { Env } from '../env';
+import { errors } from '../errors';
+import { loadSecrets, type Secrets } from '../secrets';
+import { authenticate, type Actor, type Plane } from './auth';
+import { readJsonObject } from './body';
+import { parseRequest } from './validation';
+
+export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+export type App = Hono<AppEnv>;
+
+export interface EndpointContext<P extends Plane, I> {
+  input: I;
+  env: Env;
+  db: Database;
+  secrets: Secrets;
+  requestId: string;
+  /** The calling member company; `null` on the admin plane. */
+  client: P extends 'admin' ? null : Client;
+  /** Who is acting, for audit trails. */
+  actor: Actor;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface Endpoint<P extends Plane, S extends z.ZodType> {
+  path: string;
+  plane: P;
+  request: S;
+  /** Returns the response body without `request_id`, which is added here. */
+  handle(ctx: EndpointContext<P, z.output<S>>): Promise<object>;
+}
+
+/** The only version of the Plaid API this network serves. */
+export const PLAID_VERSION = '2020-09-14';
+
+/** Registers a `POST` endpoint. Every endpoint goes through the same steps, in order:
+ * configuration, JSON body, credentials of its plane, request schema, handler. */
+export function register<P extends Plane, S extends z.ZodType>(app: App, endpoint: Endpoint<P, S>): void {
+  app.post(endpoint.path, async (c: Context<AppEnv>) => {
+    const secrets = await loadSecrets(c.env);
+    const version = c.req.header('plaid-version');
+    if (version !== undefined && version !== PLAID_VERSION) {
+      throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
+    }
+    const body = await readJsonObject(c.req.raw);
+    const db = database(c.env.DB);
+    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, db, secrets);
+    const input = parseRequest(endpoint.request, body);
+    const result = await endpoint.handle({
+      input,
+      env: c.env,
+      db,
+      secrets,
+      requestId: c.get('requestId'),
+      client: client as EndpointContext<P, z.output<S>>['client'],
+      actor,
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    });
+    return c.json({ ...result, request_id: c.get('requestId') });
+  });
+}

@@ -1,0 +1,60 @@
+import {
+  clientView,
+  createClient,
+  getClient,
+  listClients,
+  rotateClientSecret,
+  updateClient,
+} from '../domain/clients';
+import { register, type App } from '../http/endpoint';
+import {
+  AdminClientCreateRequest,
+  AdminClientGetRequest,
+  AdminClientListRequest,
+  AdminClientSecretRotateRequest,
+  AdminClientUpdateRequest,
+} from '../schemas/admin';
+
+/** The operator's plane (PRODUCT.md §2): member companies and their credentials. */
+export function registerAdminRoutes(app: App): void {
+  register(app, {
+    path: '/admin/client/create',
+    plane: 'admin',
+    request: AdminClientCreateRequest,
+    async handle({ db, secrets, input }) {
+      const { client, secret } = await createClient(db, secrets, input);
+      return { client_id: client.id, secret };
+    },
+  });
+
+  register(app, {
+    path: '/admin/client/get',
+    plane: 'admin',
+    request: AdminClientGetRequest,
+    handle: async ({ db, input }) => clientView(await getClient(db, input.client_id)),
+  });
+
+  register(app, {
+    path: '/admin/client/list',
+    plane: 'admin',
+    request: AdminClientListRequest,
+    handle: ({ db, secrets, input }) => listClients(db, secrets, input.cursor),
+  });
+
+  register(app, {
+    path: '/admin/client/update',
+    plane: 'admin',
+    request: AdminClientUpdateRequest,
+    handle: async ({ db, secrets, input }) => clientView(await updateClient(db, secrets, input)),
+  });
+
+  register(app, {
+    path: '/admin/client/secret/rotate',
+    plane: 'admin',
+    request: AdminClientSecretRotateRequest,
+    async handle({ db, secrets, input }) {
+      const { client, secret } = await rotateClientSecret(db, secrets, input.client_id);
+      return { client_id: client.id, secret };
+    },
+  });
+}

@@ -1,0 +1,72 @@
+import { env } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+}
+
+/** POSTs a JSON body to the Worker, as a member company or the operator would. */
+export async function post<T = any>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const response = await exports.default.fetch(`https://beacon.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export const adminHeaders = () => ({ authorization: `Bearer ${env.ADMIN_TOKEN}` });
+
+export const admin = <T = any>(path: string, body: unknown = {}) => post<T>(path, body, adminHeaders());
+
+export interface Credentials {
+  client_id: string;
+  secret: string;
+}
+
+export async function newClient(name = 'Test Co'): Promise<Credentials> {
+  const { status, body } = await admin('/admin/client/create', { name });
+  expect(status).toBe(200);
+  return { client_id: body.client_id, secret: body.secret };
+}
+
+/** Calls the API plane with credentials in Plaid's headers. */
+export const api = <T = any>(client: Credentials, path: string, body: unknown = {}) =>
+  post<T>(path, body, { 'PLAID-CLIENT-ID': client.client_id, 'PLAID-SECRET': client.secret });
+
+/** Calls the dashboard plane: credentials plus the analyst's id in the body. */
+export const dashboard = <T = any>(client: Credentials, path: string, body: Record<string, unknown> = {}) =>
+  post<T>(path, { client_id: client.client_id, secret: client.secret, dashboard_user_id: 'analyst-1', ...body });
+
+export async function newProgram(client: Credentials, settings?: Record<string, unknown>): Promise<string> {
+  const { status, body } = await dashboard(client, '/dashboard/program/create', { name: 'Onboarding', settings });
+  expect(status).toBe(200);
+  return body.id;
+}
+
+/** Leslie Knope, as in Plaid's examples. */
+export const leslie = () => ({
+  date_of_birth: '1975-01-18',
+  name: { given_name: 'Leslie', family_name: 'Knope' },
+  address: { street: '123 Main St.', street2: 'Unit 42', city: 'Pawnee', region: 'IN', postal_code: '46001', country: 'US' },
+  email_address: 'leslie@example.com',
+  phone_number: '+19876543212',
+  id_number: { value: '123456789', type: 'us_ssn' },
+  ip_address: '192.0.2.42',
+});
+
+export async function newBeaconUser(client: Credentials, programId: string, user: Record<string, unknown> = leslie(), clientUserId = `cu-${crypto.randomUUID()}`) {
+  const answer = await api(client, '/beacon/user/create', { program_id: programId, client_user_id: clientUserId, user });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+/** Expects a Plaid error with this status, type and code. */
+export function expectError(answer: Answer, status: number, type: string, code: string, message?: RegExp): void {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  expect(answer.body).toMatchObject({ error_type: type, error_code: code, display_message: null });
+  expect(answer.body.request_id).toMatch(/^[A-Za-z0-9]{15}$/);
+  if (message) expect(answer.body.error_message).toMatch(message);
+}

@@ -1,0 +1,20 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { TEST_SECRETS } from './test/secrets.ts';
+
+// Tests run inside workerd with the Worker's real bindings from wrangler.toml: D1
+// (migrated by test/workers/setup.ts), the program Durable Object and the queues.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/workers/**/*.test.ts'],
+    setupFiles: ['./test/workers/setup.ts'],
+  },
+}));
