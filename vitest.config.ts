@@ -10,6 +10,8 @@ export default defineConfig(async () => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+        // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
+        ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
       },
     }),
   ],

@@ -8,6 +8,8 @@ export type Environment = 'sandbox' | 'production';
 export interface Env {
   DB: D1Database;
   BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
+  /** Requests per client per window (wrangler.toml `ratelimits`). */
+  CLIENT_RATE_LIMITER: RateLimit;
   ENVIRONMENT: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;

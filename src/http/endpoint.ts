@@ -48,6 +48,7 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
     const body = await readJsonObject(c.req.raw);
     const db = database(c.env.DB);
     const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, db, secrets);
+    if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
     const result = await endpoint.handle({
       input,

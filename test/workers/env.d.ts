@@ -5,5 +5,9 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
     }
+    /** Types `exports` from `cloudflare:workers` as the Worker's own entry module. */
+    interface GlobalProps {
+      mainModule: typeof import('../../src/index');
+    }
   }
 }

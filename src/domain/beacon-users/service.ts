@@ -22,6 +22,7 @@ import {
   type BeaconUserRecord,
   type BeaconUserStatus,
 } from './store';
+import { getBeaconUser } from './reads';
 import { beaconUserView, type BeaconUserView } from './view';
 
 export interface Deps {
@@ -49,11 +50,9 @@ export async function createBeaconUser({ db, secrets }: Deps, cmd: CreateBeaconU
   const digest = await identityDigest(secrets.hmacKey, identity);
   if (existing) {
     // A retried create returns the user unchanged; different data is a conflict.
-    if (existing.user.identityDigest === digest) {
-      return beaconUserView(existing.user, existing.version, await openIdentity(secrets.piiKey, existing.user.id, existing.version.identity));
-    }
+    if (existing.identityDigest === digest) return getBeaconUser(db, secrets, cmd.clientId, existing.id);
     throw errors.refused(
-      `a Beacon User with this client_user_id already exists in this program (${existing.user.id}) with different data; use /beacon/user/update to change it`,
+      `a Beacon User with this client_user_id already exists in this program (${existing.id}) with different data; use /beacon/user/update to change it`,
     );
   }
 

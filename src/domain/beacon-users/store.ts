@@ -39,11 +39,11 @@ export function selectBeaconUser(db: Database, beaconUserId: string) {
     .where(eq(beaconUsers.id, beaconUserId));
 }
 
+/** The user row only: drizzle maps joined columns with shared names wrongly inside `batch`. */
 export function selectBeaconUserByClientUserId(db: Database, programId: string, clientUserId: string) {
   return db
-    .select({ user: beaconUsers, version: beaconUserVersions })
+    .select()
     .from(beaconUsers)
-    .innerJoin(beaconUserVersions, currentVersion)
     .where(and(eq(beaconUsers.programId, programId), eq(beaconUsers.clientUserId, clientUserId)));
 }
 
