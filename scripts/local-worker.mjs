@@ -1,0 +1,218 @@
+// Starts the Worker locally with `wrangler dev`, the way an operator runs it: real workerd,
+// local D1 (migrated first), the program Durable Objects. Shared by `npm run dev`, the
+// end-to-end tests and the benchmark, so that they all run the same thing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root: wrangler resolves `main`, `migrations_dir` and `.dev.vars` from here. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Wrangler's package exports hide `bin/`, so find the CLI through its package.json. It runs
+// on this process's Node (Node 24 from the `node` devDependency under `npm run` / `npx`),
+// not on whatever `node` the PATH of a child process would find.
+const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json');
+const WRANGLER = join(dirname(wranglerPackage), JSON.parse(readFileSync(wranglerPackage, 'utf8')).bin.wrangler);
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+/** How much of wrangler's output to keep for error messages. */
+const OUTPUT_TAIL_CHARS = 20_000;
+
+/**
+ * @typedef {object} LocalWorkerOptions
+ * @property {string} [config] wrangler configuration file, relative to the project root
+ * @property {number} [port] port to listen on (127.0.0.1); a free one when left out
+ * @property {string} [persistTo] directory for local D1/Durable Object state; wrangler's
+ *   default (.wrangler/state) when left out
+ * @property {Record<string, string>} [vars] vars and secrets, passed as `--var KEY:VALUE`
+ *   (they override .dev.vars)
+ * @property {string[]} [args] further arguments for `wrangler dev`
+ * @property {boolean} [inheritOutput] show wrangler's output on this terminal instead of
+ *   capturing it
+ *
+ * @typedef {object} LocalWorker
+ * @property {string} url base URL, e.g. http://127.0.0.1:8787
+ * @property {() => Promise<void>} stop stops wrangler and everything it started
+ * @property {Promise<number | null>} exited settles with the exit code when wrangler exits
+ *   (on its own or through stop)
+ * @property {() => string} output the tail of wrangler's output when captured
+ */
+
+/**
+ * Applies the D1 migrations, starts `wrangler dev` and waits until it answers HTTP.
+ * @param {LocalWorkerOptions} [options]
+ * @returns {Promise<LocalWorker>}
+ */
+export async function startLocalWorker({
+  config = 'wrangler.toml',
+  port,
+  persistTo,
+  vars = {},
+  args = [],
+  inheritOutput = false,
+} = {}) {
+  const [major] = process.versions.node.split('.').map(Number);
+  if ((major ?? 0) < 22) {
+    throw new Error(`wrangler needs Node >= 22, this is ${process.version}; run through npm run / npx (they use the project's Node)`);
+  }
+  // wrangler runs in ROOT, so pass the directory as the caller means it.
+  const persist = persistTo ? ['--persist-to', resolvePath(persistTo)] : [];
+  port = await reservePort(port ?? 0);
+
+  // Migrations first: the Worker does not create its tables. Without a TTY, wrangler skips
+  // its confirmation prompt.
+  const migrate = run(['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, ...persist], inheritOutput);
+  const migrated = await migrate.exited;
+  if (migrated !== 0) {
+    throw new Error(`wrangler d1 migrations apply failed (exit ${migrated})${migrate.output() ? `:\n${migrate.output()}` : ''}`);
+  }
+
+  const url = `http://127.0.0.1:${port}`;
+  const dev = run(
+    [
+      'dev',
+      '-c', config,
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      // No hotkeys: stdin is not the terminal (Ctrl-C is handled by the caller instead).
+      '--show-interactive-dev-session=false',
+      ...persist,
+      ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+      ...args,
+    ],
+    inheritOutput,
+  );
+
+  try {
+    await waitUntilServing(url, dev.exited);
+  } catch (error) {
+    await dev.stop();
+    const output = inheritOutput ? '(see its output above)' : `output:\n${dev.output()}`;
+    throw new Error(`wrangler dev did not start on ${url}: ${/** @type {Error} */ (error).message}\n${output}`);
+  }
+  return { url, stop: dev.stop, exited: dev.exited, output: dev.output };
+}
+
+/**
+ * Runs wrangler in its own process group, so that stopping it also stops what it spawned
+ * (workerd, esbuild) and a Ctrl-C on the terminal reaches only our process, which then
+ * stops wrangler in order.
+ * @param {string[]} args
+ * @param {boolean} inheritOutput
+ */
+function run(args, inheritOutput) {
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    stdio: ['ignore', inheritOutput ? 'inherit' : 'pipe', inheritOutput ? 'inherit' : 'pipe'],
+    detached: true,
+  });
+  const pgid = /** @type {number} */ (child.pid);
+
+  // Keep draining the pipes for the whole life of the process: a full pipe would block wrangler.
+  let output = '';
+  const keep = (/** @type {Buffer} */ chunk) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  /** @type {Promise<number | null>} */
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code)); // null when a signal ended it
+    child.on('error', (error) => {
+      keep(Buffer.from(`failed to start wrangler: ${error.message}\n`));
+      resolve(-1);
+    });
+  });
+
+  // If this process exits without calling stop (an exception, process.exit), don't leave
+  // workerd running: signal the group synchronously on the way out.
+  const killOnExit = () => signalGroup(pgid, 'SIGKILL');
+  process.on('exit', killOnExit);
+  let running = true;
+  exited.then(() => {
+    running = false;
+    if (!groupAlive(pgid)) process.off('exit', killOnExit); // nothing left behind
+  });
+
+  /** Asks the group to terminate, waits for it to be gone, and kills what is left. */
+  async function stop() {
+    signalGroup(pgid, 'SIGTERM');
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while ((running || groupAlive(pgid)) && Date.now() < deadline) await sleep(50);
+    if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+    await exited;
+    process.off('exit', killOnExit);
+  }
+
+  return { exited, stop, output: () => output };
+}
+
+/**
+ * Polls until the server gives any HTTP answer (the app answers 404 JSON for `POST /`).
+ * @param {string} url
+ * @param {Promise<number | null>} exited
+ */
+async function waitUntilServing(url, exited) {
+  let gone = false;
+  exited.then(() => (gone = true));
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`wrangler exited with code ${await exited}`);
+    try {
+      const response = await fetch(`${url}/`, { method: 'POST', signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      return;
+    } catch {
+      await sleep(200); // not listening yet
+    }
+  }
+  throw new Error(`no answer within ${STARTUP_TIMEOUT_MS / 1000}s`);
+}
+
+/**
+ * Binds and releases a port on 127.0.0.1, to learn that it is free right now; port 0 lets
+ * the OS pick one. Checking a fixed port first matters: if another server answers there,
+ * the readiness poll would mistake it for ours.
+ * @param {number} port
+ * @returns {Promise<number>}
+ */
+function reservePort(port) {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', (error) =>
+      reject(new Error(`port ${port} on 127.0.0.1 is not available (${/** @type {NodeJS.ErrnoException} */ (error).code}); is the Worker already running?`)),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** @param {number} pgid @param {NodeJS.Signals} signal */
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** @param {number} pgid */
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
