@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { plaidSchemas } from './test/spec/json-schemas.ts';
 import { TEST_SECRETS } from './test/secrets.ts';
 
 // Tests run inside workerd with the Worker's real bindings from wrangler.toml: D1
@@ -9,7 +10,12 @@ export default defineConfig(async () => ({
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
-        bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+        bindings: {
+          ...TEST_SECRETS,
+          TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+          // Plaid's schemas as JSON Schema, for test/workers/support/spec.ts.
+          PLAID_SCHEMAS: await plaidSchemas(),
+        },
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
         ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
       },

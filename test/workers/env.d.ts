@@ -4,6 +4,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+      PLAID_SCHEMAS: Record<string, unknown>;
     }
     /** Types `exports` from `cloudflare:workers` as the Worker's own entry module. */
     interface GlobalProps {
