@@ -5,6 +5,7 @@ import { errors } from '../errors';
 import { constantTimeEqual, keyedDigest } from '../lib/crypto';
 import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
 import { newClientId, newClientSecret } from '../lib/ids';
+import { IsolateCache } from '../lib/isolate-cache';
 import { nowTimestamp } from '../lib/time';
 import type { Secrets } from '../secrets';
 import { validateWebhookUrl } from './webhook-url';
@@ -23,13 +24,20 @@ export function clientView(client: Client) {
   };
 }
 
+/** Clients seen recently by this isolate. Disabling a client or rotating its secret takes
+ * effect at once on the isolate that did it, and within the TTL everywhere else. */
+const recentClients = new IsolateCache<Client>(10_000, 5_000);
+
 /** Authenticates API and dashboard calls. Unknown id, wrong secret and disabled client
  * get the same answer; the secret is compared by digest in constant time. */
 export async function authenticateClient(db: Database, secrets: Secrets, clientId: string, secret: string): Promise<Client> {
-  const [client, digest] = await Promise.all([
-    db.select().from(clients).where(eq(clients.id, clientId)).get(),
-    keyedDigest(secrets.hmacKey, 'credential', secret),
-  ]);
+  const digest = await keyedDigest(secrets.hmacKey, 'credential', secret);
+  let client = recentClients.get(clientId);
+  // A mismatch may mean a newly rotated secret: read again before refusing.
+  if (!client || !constantTimeEqual(digest, client.secretDigest)) {
+    client = await db.select().from(clients).where(eq(clients.id, clientId)).get();
+    if (client) recentClients.set(clientId, client);
+  }
   if (!client || !constantTimeEqual(digest, client.secretDigest) || client.disabled) throw errors.invalidApiKeys();
   return client;
 }
@@ -83,6 +91,7 @@ export async function updateClient(
   }
   const client = await db.update(clients).set(changes).where(eq(clients.id, input.client_id)).returning().get();
   if (!client) throw errors.notFound('client_id');
+  recentClients.delete(client.id);
   return client;
 }
 
@@ -96,5 +105,6 @@ export async function rotateClientSecret(db: Database, secrets: Secrets, clientI
     .returning()
     .get();
   if (!client) throw errors.notFound('client_id');
+  recentClients.delete(client.id);
   return { client, secret };
 }

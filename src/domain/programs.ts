@@ -5,6 +5,7 @@ import { programs } from '../db/schema';
 import { errors } from '../errors';
 import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
 import { newId } from '../lib/ids';
+import { IsolateCache } from '../lib/isolate-cache';
 import { nowTimestamp } from '../lib/time';
 import type { Secrets } from '../secrets';
 import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './matching/codes';
@@ -93,6 +94,16 @@ export async function getProgram(db: Database, clientId: string, programId: stri
     .get();
   if (!row) throw errors.notFound('program_id');
   return row as Program;
+}
+
+/** Program → owning client, for programs this isolate has seen (owners never change). */
+const programOwners = new IsolateCache<string>(50_000, 60 * 60_000);
+
+/** Refuses a program that is not the client's, as "not found", usually without a read. */
+export async function assertProgramOwned(db: Database, clientId: string, programId: string): Promise<void> {
+  if (programOwners.get(programId) === clientId) return;
+  await getProgram(db, clientId, programId);
+  programOwners.set(programId, clientId);
 }
 
 export async function listPrograms(db: Database, secrets: Secrets, clientId: string, cursor: string | null | undefined) {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Database } from '../db';
 import type { Client } from '../domain/clients';
-import { getProgram } from '../domain/programs';
+import { assertProgramOwned } from '../domain/programs';
 import { getBeaconUser, listBeaconUserHistory } from '../domain/beacon-users/reads';
 import { programOfBeaconUser } from '../domain/beacon-users/store';
 import { programObject } from '../durable/beacon-program';
@@ -49,7 +49,7 @@ export function registerBeaconUserRoutes(app: App): void {
     async handle({ env, db, client, actor, input }) {
       refuseAccessTokens(input.access_tokens);
       // Checked here too, so that unknown ids never reach (and create) a Durable Object.
-      await getProgram(db, client.id, input.program_id);
+      await assertProgramOwned(db, client.id, input.program_id);
       return unwrap(
         await programObject(env, input.program_id).createBeaconUser({
           clientId: client.id,

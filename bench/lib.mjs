@@ -1,0 +1,139 @@
+// Shared pieces of the benchmark: load generation, synthetic people and API setup.
+import autocannon from 'autocannon';
+import { TEST_SECRETS } from '../test/secrets.ts';
+
+/** Concurrency and duration of every measured run (the figures are comparable only at the same load). */
+export const LOAD = { connections: 10, duration: 5, warmup: 2, rounds: 3 };
+
+/**
+ * Runs a fixed-concurrency load and returns requests/s and latency percentiles (ms).
+ * `next()` returns each request's path, body and headers. Non-2xx answers count as errors.
+ * @param {string} url
+ * @param {() => { path: string; body: unknown; headers?: Record<string, string> }} next
+ */
+export async function load(url, next, { duration = LOAD.duration, connections = LOAD.connections, warmup = LOAD.warmup } = {}) {
+  const run = (/** @type {number} */ seconds) =>
+    autocannon({
+      url,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest(request) {
+            const { path, body, headers = {} } = next();
+            return { ...request, path, body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json', ...headers } };
+          },
+        },
+      ],
+    });
+  if (warmup) await run(warmup); // JIT, caches and Durable Objects warm up; not measured
+  const result = await run(duration);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Measures two loads in alternating rounds and reports the median of each figure, so that
+ * whatever else the machine is doing weighs on both sides alike.
+ */
+export async function compareLoads(a, b) {
+  const runs = { a: [], b: [] };
+  for (let round = 0; round < LOAD.rounds; round++) {
+    runs.a.push(await load(a.url, a.next, { warmup: round === 0 ? LOAD.warmup : 0 }));
+    runs.b.push(await load(b.url, b.next, { warmup: round === 0 ? LOAD.warmup : 0 }));
+  }
+  const summary = (list) => ({
+    rps: median(list.map((r) => r.rps)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    errors: list.reduce((sum, r) => sum + r.errors, 0),
+  });
+  return [summary(runs.a), summary(runs.b)];
+}
+
+/** Admin, dashboard and API calls against our Worker. */
+export function clientOf(url) {
+  const post = async (path, body, headers = {}) => {
+    const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    admin: (path, body = {}) => post(path, body, { authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` }),
+    api: (credentials, path, body) => post(path, body, apiHeaders(credentials)),
+    dashboard: (credentials, path, body) => post(path, { ...credentials, dashboard_user_id: 'bench', ...body }),
+  };
+}
+
+export const apiHeaders = (credentials) => ({ 'PLAID-CLIENT-ID': credentials.client_id, 'PLAID-SECRET': credentials.secret });
+
+/**
+ * Member companies with one program each. Load is spread over several clients so that the
+ * per-client rate limit (wrangler.toml) does not cap the measurement.
+ */
+export async function newMembers(url, count) {
+  const { admin, dashboard } = clientOf(url);
+  const members = [];
+  for (let i = 0; i < count; i++) {
+    const credentials = await admin('/admin/client/create', { name: `Bench member ${i}` });
+    const { client_id, secret } = credentials;
+    const program = await dashboard({ client_id, secret }, '/dashboard/program/create', { name: 'Bench program' });
+    members.push({ credentials: { client_id, secret }, programId: program.id });
+  }
+  return members;
+}
+
+const GIVEN = ['Leslie', 'Ann', 'April', 'Ron', 'Tom', 'Donna', 'Ben', 'Chris', 'Jerry', 'Andy', 'Mona', 'Craig', 'Tammy', 'Ethel', 'Dennis'];
+const CITIES = [['Pawnee', 'IN'], ['Eagleton', 'IN'], ['Indianapolis', 'IN'], ['Chicago', 'IL'], ['Boston', 'MA'], ['Denver', 'CO']];
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+
+/** A small deterministic generator (mulberry32), so runs are repeatable. */
+export function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A distinct synthetic person: a random family name, birth date, address, email and phone. */
+export function person(rand) {
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const word = (n) => Array.from({ length: n }, () => pick(letters)).join('');
+  const family = word(1).toUpperCase() + word(6);
+  const given = pick(GIVEN);
+  const [city, region] = pick(CITIES);
+  const digits = (n) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join('');
+  return {
+    date_of_birth: `${1940 + Math.floor(rand() * 60)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+    name: { given_name: given, family_name: family },
+    address: { street: `${1 + Math.floor(rand() * 9999)} ${word(1).toUpperCase()}${word(5)} St`, city, region, postal_code: digits(5), country: 'US' },
+    email_address: `${given.toLowerCase()}.${family.toLowerCase()}@example.com`,
+    phone_number: `+1312${digits(7)}`,
+    ip_address: `198.51.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}`,
+  };
+}
+
+/** Formats milliseconds and ratios for the tables. */
+export const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+export const ratio = (ours, floor) => `${(ours / floor).toFixed(2)}×`;
+
+/** Prints a table of rows (objects with the same keys) with aligned columns. */
+export function printTable(title, rows) {
+  const columns = Object.keys(rows[0] ?? {});
+  const width = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((cell, i) => String(cell).padEnd(width[i])).join(' | ');
+  console.log(`\n${title}\n${line(columns)}\n${width.map((w) => '-'.repeat(w)).join('-|-')}`);
+  for (const row of rows) console.log(line(columns.map((c) => row[c])));
+}

@@ -1,0 +1,39 @@
+// `npm run bench [-- <section> ...]`: starts the Worker and the floor Worker locally (fresh
+// databases, `wrangler dev`, real workerd) and runs the benchmark sections, printing a table
+// for each and writing every figure to .bench/results.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
+import { TEST_SECRETS } from '../test/secrets.ts';
+import { benchUsers } from './users.mjs';
+
+const SECTIONS = { users: benchUsers };
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in SECTIONS));
+if (unknown.length) {
+  console.error(`unknown section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+const sections = requested.length ? requested : Object.keys(SECTIONS);
+
+const state = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
+const workers = [];
+const results = {};
+try {
+  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: TEST_SECRETS });
+  workers.push(ours);
+  const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor') });
+  workers.push(floor);
+  for (const name of sections) {
+    results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url });
+  }
+} finally {
+  await Promise.all(workers.map((w) => w.stop()));
+  rmSync(state, { recursive: true, force: true });
+}
+
+mkdirSync(join(ROOT, '.bench'), { recursive: true });
+writeFileSync(join(ROOT, '.bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+console.log('\nFigures written to .bench/results.json');
