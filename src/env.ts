@@ -1,3 +1,4 @@
+import type { FanoutMessage, WebhookMessage } from './domain/outbox';
 import type { BeaconProgram } from './durable/beacon-program';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
@@ -10,6 +11,10 @@ export interface Env {
   BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
   /** Requests per client per window (wrangler.toml `ratelimits`). */
   CLIENT_RATE_LIMITER: RateLimit;
+  /** Webhook deliveries (retried on Plaid's schedule; dead letters go to its DLQ). */
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
+  /** Network fan-out of new fraud reports. */
+  FANOUT_QUEUE: Queue<FanoutMessage>;
   ENVIRONMENT: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are ISO 8601 UTC strings with `Z`, as returned by the API. */
@@ -90,6 +91,106 @@ export const webhookEvents = sqliteTable(
     webhookCode: text('webhook_code').notNull(),
     payload: text('payload', { mode: 'json' }).notNull(),
     createdAt: text('created_at').notNull(),
+    /** When the event was handed to the delivery queue; null until then (the sweep retries). */
+    enqueuedAt: text('enqueued_at'),
   },
-  (t) => [index('webhook_events_by_client').on(t.clientId, t.seq)],
+  (t) => [index('webhook_events_by_client').on(t.clientId, t.seq), index('webhook_events_pending').on(t.enqueuedAt)],
+);
+
+/** The blocking index: keyed digests of normalised identity keys (see domain/matching),
+ * one row per key of each user's current identity. Looked up by (key, program) for
+ * duplicates, and by key alone across the network for report fan-out. */
+export const blockingKeys = sqliteTable(
+  'blocking_keys',
+  {
+    key: text('key').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    clientId: text('client_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.programId, t.beaconUserId] }), index('blocking_keys_by_user').on(t.beaconUserId)],
+);
+
+/** Beacon Duplicates: a pair of users of one program and what matched. A pair is
+ * recorded once (`pair` is the two ids in sorted order). */
+export const beaconDuplicates = sqliteTable(
+  'beacon_duplicates',
+  {
+    id: text('id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUser1Id: text('beacon_user1_id').notNull(),
+    beaconUser1Version: integer('beacon_user1_version').notNull(),
+    beaconUser2Id: text('beacon_user2_id').notNull(),
+    beaconUser2Version: integer('beacon_user2_version').notNull(),
+    pair: text('pair').notNull().unique(),
+    analysis: text('analysis', { mode: 'json' }).notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('beacon_duplicates_by_user1').on(t.beaconUser1Id), index('beacon_duplicates_by_user2').on(t.beaconUser2Id)],
+);
+
+/** Fraud reports. A deleted report keeps its row (syndications refer to it) with
+ * `deleted_at` set; a user has at most one active report. The reported identity is the
+ * user's version `beacon_user_version`. */
+export const beaconReports = sqliteTable(
+  'beacon_reports',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    beaconUserVersion: integer('beacon_user_version').notNull(),
+    type: text('type', { enum: ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] }).notNull(),
+    fraudDate: text('fraud_date'),
+    eventDate: text('event_date').notNull(),
+    fraudAmount: text('fraud_amount', { mode: 'json' }).$type<{ iso_currency_code: 'USD'; value: number } | null>(),
+    auditSource: text('audit_source', { enum: ['dashboard', 'api', 'system', 'bulk_import'] }).notNull(),
+    auditDashboardUserId: text('audit_dashboard_user_id'),
+    auditTimestamp: text('audit_timestamp').notNull(),
+    createdAt: text('created_at').notNull(),
+    deletedAt: text('deleted_at'),
+    /** When the network fan-out was handed to its queue; null until then (the sweep retries). */
+    fanoutEnqueuedAt: text('fanout_enqueued_at'),
+  },
+  (t) => [
+    uniqueIndex('beacon_reports_one_active_per_user').on(t.beaconUserId).where(sql`deleted_at IS NULL`),
+    index('beacon_reports_by_user').on(t.beaconUserId, t.seq),
+    index('beacon_reports_fanout_pending').on(t.fanoutEnqueuedAt),
+  ],
+);
+
+/** The network index of active reports: the blocking keys of each reported identity.
+ * Removed in the same write that deletes the report. */
+export const reportKeys = sqliteTable(
+  'report_keys',
+  {
+    key: text('key').notNull(),
+    reportId: text('report_id').notNull(),
+    clientId: text('client_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.reportId] }), index('report_keys_by_report').on(t.reportId)],
+);
+
+/** Report Syndications: a report (any client's) matched one of this client's users.
+ * `report_id` is internal and never shown to other clients. One per report and user. */
+export const reportSyndications = sqliteTable(
+  'report_syndications',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    reportId: text('report_id').notNull(),
+    analysis: text('analysis', { mode: 'json' }).notNull(),
+    createdAt: text('created_at').notNull(),
+    confirmedAt: text('confirmed_at'),
+    confirmedBy: text('confirmed_by'),
+  },
+  (t) => [
+    uniqueIndex('report_syndications_one_per_report_and_user').on(t.reportId, t.beaconUserId),
+    index('report_syndications_by_user').on(t.beaconUserId, t.seq),
+  ],
 );

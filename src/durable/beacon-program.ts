@@ -10,6 +10,7 @@ import {
   type UpdateBeaconUser,
 } from '../domain/beacon-users/service';
 import type { Env } from '../env';
+import { dispatch } from '../domain/outbox';
 import { capture, type Outcome } from '../errors';
 import { loadSecrets } from '../secrets';
 
@@ -28,7 +29,14 @@ export class BeaconProgram extends DurableObject<Env> {
   }
 
   async #deps(): Promise<Deps> {
-    return { db: database(this.env.DB), secrets: await loadSecrets(this.env) };
+    return {
+      db: database(this.env.DB),
+      secrets: await loadSecrets(this.env),
+      commit: async (changes) => {
+        await changes.write();
+        this.ctx.waitUntil(dispatch(this.env, changes));
+      },
+    };
   }
 
   createBeaconUser(cmd: CreateBeaconUser) {

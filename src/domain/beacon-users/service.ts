@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
 import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import type { Secrets } from '../../secrets';
-import { recordEvent, type BeaconEvent } from '../events';
+import { Changeset } from '../changeset';
 import { identityDigest, identityFromRequest, patchIdentity, type Identity } from './identity';
 import { assertReviewAllowed, reviewFacts } from './review';
 import {
@@ -28,6 +28,8 @@ import { beaconUserView, type BeaconUserView } from './view';
 export interface Deps {
   db: Database;
   secrets: Secrets;
+  /** Writes a changeset and, once it has committed, hands its events to the outbox. */
+  commit(changes: Changeset): Promise<void>;
 }
 
 export interface CreateBeaconUser {
@@ -38,7 +40,7 @@ export interface CreateBeaconUser {
   actor: Actor;
 }
 
-export async function createBeaconUser({ db, secrets }: Deps, cmd: CreateBeaconUser): Promise<BeaconUserView> {
+export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: CreateBeaconUser): Promise<BeaconUserView> {
   const now = nowTimestamp();
   const [[program], [existing]] = await db.batch([
     db.select({ clientId: programs.clientId }).from(programs).where(eq(programs.id, cmd.programId)),
@@ -77,7 +79,7 @@ export async function createBeaconUser({ db, secrets }: Deps, cmd: CreateBeaconU
     auditDashboardUserId: cmd.actor.dashboardUserId,
     createdAt: now,
   };
-  await db.batch([...versionStatements(db, user, version)]);
+  await commit(new Changeset(db, now).add(...versionStatements(db, user, version)));
   return beaconUserView(user, version, identity);
 }
 
@@ -143,7 +145,7 @@ interface NextVersion {
 }
 
 /** Writes the next version in one batch with the events it causes. */
-async function writeVersion({ db }: Deps, record: BeaconUserRecord, next: NextVersion): Promise<BeaconUserView> {
+async function writeVersion({ db, commit }: Deps, record: BeaconUserRecord, next: NextVersion): Promise<BeaconUserView> {
   const user = { ...record.user, version: record.user.version + 1, status: next.status, identityDigest: next.digest, updatedAt: next.now };
   const version = {
     beaconUserId: user.id,
@@ -154,8 +156,8 @@ async function writeVersion({ db }: Deps, record: BeaconUserRecord, next: NextVe
     auditDashboardUserId: next.actor.dashboardUserId,
     createdAt: next.now,
   };
-  const events: BeaconEvent[] =
-    next.status === record.user.status ? [] : [{ webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id }];
-  await db.batch([...versionStatements(db, user, version), ...events.map((e) => recordEvent(db, user.clientId, e, next.now))]);
+  const changes = new Changeset(db, next.now).add(...versionStatements(db, user, version));
+  if (next.status !== record.user.status) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
+  await commit(changes);
   return beaconUserView(user, version, next.identity);
 }

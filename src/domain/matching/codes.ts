@@ -22,3 +22,16 @@ export type RuleCode = (typeof RULE_CODES)[number];
 
 /** A rule holds when every listed field reaches at least its code. */
 export type MatchRule = Partial<Record<MatchField, RuleCode>>;
+
+/** How strongly a code counts: `match` > `partial_match` > `no_match` > `no_data`. */
+const STRENGTH: Record<MatchCode, number> = { match: 3, partial_match: 2, no_match: 1, no_data: 0 };
+
+/** Whether `code` reaches the weakest code a rule accepts (`match` also satisfies `partial_match`). */
+export function reaches(code: MatchCode, required: RuleCode): boolean {
+  return STRENGTH[code] >= STRENGTH[required];
+}
+
+/** The stronger of two codes (`no_match` beats `no_data`: the field was compared). */
+export function stronger(a: MatchCode, b: MatchCode): MatchCode {
+  return STRENGTH[a] >= STRENGTH[b] ? a : b;
+}

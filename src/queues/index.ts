@@ -1,0 +1,21 @@
+import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
+import type { Env } from '../env';
+
+export type QueueMessage = WebhookMessage | FanoutMessage;
+
+/** Queue names are prefixed per deployment (`beacon-`, `beacon-production-`); the part
+ * after the prefix says which consumer a batch is for. */
+function roleOf(queue: string): string {
+  return queue.replace(/^beacon-(production-)?/, '');
+}
+
+export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
+  const role = roleOf(batch.queue);
+  switch (role) {
+    default:
+      // Not consumed yet: leave the messages on the queue.
+      console.error(`no consumer for queue ${batch.queue} (${role})`);
+      batch.retryAll();
+      void env;
+  }
+}
