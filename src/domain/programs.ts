@@ -36,6 +36,9 @@ export const DEFAULT_DUPLICATE_RULES: MatchRule[] = [
   { name: 'partial_match', phone_number: 'match' },
   { name: 'partial_match', id_number: 'match' },
   { name: 'partial_match', depository_accounts: 'match' },
+  { date_of_birth: 'match', email_address: 'match' },
+  { date_of_birth: 'match', phone_number: 'match' },
+  { date_of_birth: 'match', id_number: 'match' },
 ];
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
