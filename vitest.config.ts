@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { plaidSchemas } from './test/spec/json-schemas.ts';
 import { TEST_SECRETS } from './test/secrets.ts';
+import { receiversEdge } from './test/workers/support/webhook-receivers.ts';
 
 // Tests run inside workerd with the Worker's real bindings from wrangler.toml: D1
 // (migrated by test/workers/setup.ts), the program Durable Object and the queues.
@@ -18,11 +19,15 @@ export default defineConfig(async () => ({
         },
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
         ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
+        // Outbound HTTP (webhook deliveries) goes to fake receivers at the network edge.
+        outboundService: receiversEdge,
       },
     }),
   ],
   test: {
     include: ['test/workers/**/*.test.ts'],
     setupFiles: ['./test/workers/setup.ts'],
+    // Queue deliveries are awaited with vi.waitFor; a failure still shows within seconds.
+    testTimeout: 30_000,
   },
 }));

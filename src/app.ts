@@ -5,6 +5,7 @@ import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
 import { ConfigurationError } from './secrets';
@@ -20,6 +21,7 @@ export function newApp(): App {
   });
 
   registerBeaconUserRoutes(app);
+  registerReportRoutes(app);
   registerUserRoutes(app);
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);

@@ -13,8 +13,9 @@ export type FanoutMessage = { reportId: string; after?: string };
  * ones may still be on their way from the write path. */
 const SWEEP_GRACE_MS = 30_000;
 const SWEEP_LIMIT = 500;
-/** Queues take at most 100 messages per sendBatch. */
-const SEND_BATCH = 100;
+/** Queues take at most 100 messages per sendBatch, and D1 binds at most 100 variables per
+ * statement (the ids marked handed over, plus the time). */
+const SEND_BATCH = 50;
 
 /** Hands a committed change's events and fan-outs to their queues and marks them handed
  * over. A failure here loses nothing: the rows stay unmarked and the sweep sends them.

@@ -37,7 +37,6 @@ export const DEFAULT_DUPLICATE_RULES: MatchRule[] = [
   { name: 'partial_match', id_number: 'match' },
   { name: 'partial_match', depository_accounts: 'match' },
   { date_of_birth: 'match', email_address: 'match' },
-  { date_of_birth: 'match', phone_number: 'match' },
   { date_of_birth: 'match', id_number: 'match' },
 ];
 
@@ -97,6 +96,12 @@ export async function getProgram(db: Database, clientId: string, programId: stri
     .get();
   if (!row) throw errors.notFound('program_id');
   return row as Program;
+}
+
+/** A program's settings, read fresh: analysts may change them at any time. */
+export async function programSettings(db: Database, programId: string): Promise<ProgramSettings> {
+  const row = await db.select({ settings: programs.settings }).from(programs).where(eq(programs.id, programId)).get();
+  return row!.settings as ProgramSettings;
 }
 
 /** Program → owning client, for programs this isolate has seen (owners never change). */

@@ -11,6 +11,17 @@ import {
 } from '../domain/beacon-users/service';
 import type { Env } from '../env';
 import { dispatch } from '../domain/outbox';
+import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
+import {
+  confirmSyndication,
+  createReport,
+  deleteReport,
+  updateReport,
+  type ConfirmSyndication,
+  type CreateReport,
+  type DeleteReport,
+  type UpdateReport,
+} from '../domain/reports/service';
 import { capture, type Outcome } from '../errors';
 import { loadSecrets } from '../secrets';
 
@@ -49,6 +60,26 @@ export class BeaconProgram extends DurableObject<Env> {
 
   reviewBeaconUser(cmd: ReviewBeaconUser) {
     return this.#serially((deps) => reviewBeaconUser(deps, cmd));
+  }
+
+  createReport(cmd: CreateReport) {
+    return this.#serially((deps) => createReport(deps, cmd));
+  }
+
+  updateReport(cmd: UpdateReport) {
+    return this.#serially((deps) => updateReport(deps, cmd));
+  }
+
+  deleteReport(cmd: DeleteReport) {
+    return this.#serially((deps) => deleteReport(deps, cmd));
+  }
+
+  confirmSyndication(cmd: ConfirmSyndication) {
+    return this.#serially((deps) => confirmSyndication(deps, cmd));
+  }
+
+  applyNetworkReport(cmd: ApplyNetworkReport) {
+    return this.#serially((deps) => applyNetworkReport(deps, cmd));
   }
 }
 

@@ -16,7 +16,8 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.o
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       unknown.push(...issue.keys.map((key) => (path ? `${path}.${key}` : key)));
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.input === undefined && issue.code !== 'custom') {
+      // Absent, whatever the field's type (enums report `invalid_value`, not `invalid_type`).
       missing.push(path);
     } else {
       invalid.push(path ? `${path}: ${issue.message}` : issue.message);

@@ -1,5 +1,6 @@
 import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
 import type { Env } from '../env';
+import { consumeFanout } from './fanout';
 
 export type QueueMessage = WebhookMessage | FanoutMessage;
 
@@ -12,6 +13,8 @@ function roleOf(queue: string): string {
 export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const role = roleOf(batch.queue);
   switch (role) {
+    case 'report-fanout':
+      return consumeFanout(batch as MessageBatch<FanoutMessage>, env);
     default:
       // Not consumed yet: leave the messages on the queue.
       console.error(`no consumer for queue ${batch.queue} (${role})`);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Database } from '../db';
 import type { Client } from '../domain/clients';
 import { assertProgramOwned } from '../domain/programs';
+import { getDuplicate } from '../domain/beacon-users/duplicates';
 import { getBeaconUser, listBeaconUserHistory } from '../domain/beacon-users/reads';
 import { programOfBeaconUser } from '../domain/beacon-users/store';
 import { programObject } from '../durable/beacon-program';
@@ -10,6 +11,7 @@ import { errors, unwrap } from '../errors';
 import type { Actor } from '../http/auth';
 import { register, type App } from '../http/endpoint';
 import {
+  BeaconDuplicateGetRequest,
   BeaconUserCreateRequest,
   BeaconUserGetRequest,
   BeaconUserHistoryListRequest,
@@ -92,6 +94,13 @@ export function registerBeaconUserRoutes(app: App): void {
     plane: 'api',
     request: BeaconUserReviewRequest,
     handle: ({ env, db, client, actor, input }) => reviewInProgram(env, db, client, actor, input),
+  });
+
+  register(app, {
+    path: '/beacon/duplicate/get',
+    plane: 'api',
+    request: BeaconDuplicateGetRequest,
+    handle: ({ db, client, input }) => getDuplicate(db, client.id, input.beacon_duplicate_id),
   });
 
   register(app, {

@@ -57,3 +57,5 @@ export const BeaconUserUpdateRequest = z.strictObject({
 export const BeaconUserReviewRequest = z.strictObject({ beacon_user_id: ObjectId, status: BeaconUserStatus });
 
 export const BeaconUserHistoryListRequest = z.strictObject({ beacon_user_id: ObjectId, cursor: Cursor });
+
+export const BeaconDuplicateGetRequest = z.strictObject({ beacon_duplicate_id: ObjectId });

@@ -165,6 +165,11 @@ describe('request validation', () => {
     for (const field of ['program_id', 'client_user_id', 'user.name']) expect(answer.body.error_message).toContain(field);
   });
 
+  it('reports an absent enum field as missing', async () => {
+    const client = await newClient();
+    expectError(await api(client, '/beacon/user/review', { beacon_user_id: 'becusr_x' }), 400, 'INVALID_REQUEST', 'MISSING_FIELDS', /missing: status$/);
+  });
+
   it('names the invalid field and the rule it breaks', async () => {
     const client = await newClient();
     const answer = await api(client, '/beacon/user/review', { beacon_user_id: 'becusr_x', status: 'approved' });

@@ -1,5 +1,6 @@
 import type { Database } from '../../db';
 import { errors } from '../../errors';
+import { selectActiveReportOfUser, selectConfirmedSyndicationOfUser } from '../reports/store';
 import type { BeaconUserStatus } from './store';
 
 /** What the review rules need to know about a user. */
@@ -24,6 +25,10 @@ export function assertReviewAllowed(status: BeaconUserStatus, facts: ReviewFacts
   }
 }
 
-export async function reviewFacts(_db: Database, _beaconUserId: string): Promise<ReviewFacts> {
-  return { hasActiveReport: false, hasConfirmedSyndication: false };
+export async function reviewFacts(db: Database, beaconUserId: string): Promise<ReviewFacts> {
+  const [report, confirmed] = await Promise.all([
+    selectActiveReportOfUser(db, beaconUserId).get(),
+    selectConfirmedSyndicationOfUser(db, beaconUserId).get(),
+  ]);
+  return { hasActiveReport: report !== undefined, hasConfirmedSyndication: confirmed !== undefined };
 }

@@ -4,6 +4,10 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { programs } from '../../db/schema';
+import { indexKeys, indexUserStatements } from '../blocking-index';
+import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
+import { normaliseIdentity } from '../matching/compare';
+import { programSettings, type ProgramSettings } from '../programs';
 import { errors } from '../../errors';
 import type { Actor } from '../../http/auth';
 import { newId } from '../../lib/ids';
@@ -43,10 +47,10 @@ export interface CreateBeaconUser {
 export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: CreateBeaconUser): Promise<BeaconUserView> {
   const now = nowTimestamp();
   const [[program], [existing]] = await db.batch([
-    db.select({ clientId: programs.clientId }).from(programs).where(eq(programs.id, cmd.programId)),
+    db.select({ clientId: programs.clientId, settings: programs.settings }).from(programs).where(eq(programs.id, cmd.programId)),
     selectBeaconUserByClientUserId(db, cmd.programId, cmd.clientUserId),
   ]);
-  if (program?.clientId !== cmd.clientId) throw errors.notFound('program_id');
+  if (!program || program.clientId !== cmd.clientId) throw errors.notFound('program_id');
 
   const identity = identityFromRequest(cmd.data, now);
   const digest = await identityDigest(secrets.hmacKey, identity);
@@ -59,13 +63,16 @@ export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: Creat
   }
 
   const id = newId('beaconUser');
+  const subject = { id, clientId: cmd.clientId, programId: cmd.programId, version: 1, identity: normaliseIdentity(identity) };
+  const keys = await indexKeys(secrets.hmacKey, subject.identity);
+  const findings = await findMatches(db, secrets, subject, keys, program.settings as ProgramSettings);
   const user = {
     id,
     clientId: cmd.clientId,
     programId: cmd.programId,
     clientUserId: cmd.clientUserId,
     version: 1,
-    status: 'cleared' as BeaconUserStatus,
+    status: outcomeOf(findings, program.settings as ProgramSettings),
     identityDigest: digest,
     createdAt: now,
     updatedAt: now,
@@ -79,7 +86,9 @@ export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: Creat
     auditDashboardUserId: cmd.actor.dashboardUserId,
     createdAt: now,
   };
-  await commit(new Changeset(db, now).add(...versionStatements(db, user, version)));
+  const changes = new Changeset(db, now).add(...versionStatements(db, user, version), ...indexUserStatements(db, user, keys, true));
+  recordFindings(db, changes, subject, findings);
+  await commit(changes);
   return beaconUserView(user, version, identity);
 }
 
@@ -90,25 +99,33 @@ export interface UpdateBeaconUser {
   actor: Actor;
 }
 
-export async function updateBeaconUser(deps: Deps, cmd: UpdateBeaconUser): Promise<BeaconUserView> {
-  const record = await loadBeaconUser(deps.db, cmd.clientId, cmd.beaconUserId);
-  const current = await openIdentity(deps.secrets.piiKey, record.user.id, record.version.identity);
+export async function updateBeaconUser({ db, secrets, commit }: Deps, cmd: UpdateBeaconUser): Promise<BeaconUserView> {
+  const record = await loadBeaconUser(db, cmd.clientId, cmd.beaconUserId);
+  const current = await openIdentity(secrets.piiKey, record.user.id, record.version.identity);
   if (!cmd.patch) return beaconUserView(record.user, record.version, current);
 
   const now = nowTimestamp();
   const next = patchIdentity(current, cmd.patch, now);
-  const digest = await identityDigest(deps.secrets.hmacKey, next);
+  const digest = await identityDigest(secrets.hmacKey, next);
   // Data identical to the current version is not a change: no new version.
   if (digest === record.user.identityDigest) return beaconUserView(record.user, record.version, current);
 
-  return writeVersion(deps, record, {
-    status: record.user.status,
-    identity: next,
+  // Every check runs again on the new data; only new findings are recorded.
+  const { user } = record;
+  const subject = { id: user.id, clientId: user.clientId, programId: user.programId, version: user.version + 1, identity: normaliseIdentity(next) };
+  const [keys, settings] = await Promise.all([indexKeys(secrets.hmacKey, subject.identity), programSettings(db, user.programId)]);
+  const findings = await findMatches(db, secrets, subject, keys, settings);
+  const changes = new Changeset(db, now);
+  const written = nextVersion(db, changes, record, {
+    status: escalate(user.status, outcomeOf(findings, settings)),
     digest,
-    sealed: await sealIdentity(deps.secrets.piiKey, record.user.id, next),
+    sealed: await sealIdentity(secrets.piiKey, user.id, next),
     actor: cmd.actor,
-    now,
   });
+  changes.add(...indexUserStatements(db, user, keys, false));
+  recordFindings(db, changes, subject, findings);
+  await commit(changes);
+  return beaconUserView(written.user, written.version, next);
 }
 
 export interface ReviewBeaconUser {
@@ -125,28 +142,22 @@ export async function reviewBeaconUser(deps: Deps, cmd: ReviewBeaconUser): Promi
   // Reviewing to the status the user already has changes nothing.
   if (cmd.status === record.user.status) return beaconUserView(record.user, record.version, identity);
 
-  return writeVersion(deps, record, {
-    status: cmd.status,
-    identity,
-    digest: record.user.identityDigest,
-    sealed: record.version.identity,
-    actor: cmd.actor,
-    now: nowTimestamp(),
-  });
+  const next = { status: cmd.status, digest: record.user.identityDigest, sealed: record.version.identity, actor: cmd.actor };
+  return writeVersion(deps, record, next, identity, nowTimestamp());
 }
 
-interface NextVersion {
+/** The next version of a user: its status and its identity data, sealed and digested. */
+export interface NextVersion {
   status: BeaconUserStatus;
-  identity: Identity;
   digest: string;
   sealed: string;
   actor: Actor;
-  now: string;
 }
 
-/** Writes the next version in one batch with the events it causes. */
-async function writeVersion({ db, commit }: Deps, record: BeaconUserRecord, next: NextVersion): Promise<BeaconUserView> {
-  const user = { ...record.user, version: record.user.version + 1, status: next.status, identityDigest: next.digest, updatedAt: next.now };
+/** Adds the next version of a user to `changes`, with USER_STATUS_UPDATED if the status
+ * changes. Returns the new state, for the answer. */
+export function nextVersion(db: Database, changes: Changeset, record: BeaconUserRecord, next: NextVersion) {
+  const user = { ...record.user, version: record.user.version + 1, status: next.status, identityDigest: next.digest, updatedAt: changes.now };
   const version = {
     beaconUserId: user.id,
     version: user.version,
@@ -154,10 +165,17 @@ async function writeVersion({ db, commit }: Deps, record: BeaconUserRecord, next
     identity: next.sealed,
     auditSource: next.actor.source,
     auditDashboardUserId: next.actor.dashboardUserId,
-    createdAt: next.now,
+    createdAt: changes.now,
   };
-  const changes = new Changeset(db, next.now).add(...versionStatements(db, user, version));
+  changes.add(...versionStatements(db, user, version));
   if (next.status !== record.user.status) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
+  return { user, version };
+}
+
+/** Writes the next version on its own. */
+async function writeVersion({ db, commit }: Deps, record: BeaconUserRecord, next: NextVersion, identity: Identity, now: string): Promise<BeaconUserView> {
+  const changes = new Changeset(db, now);
+  const { user, version } = nextVersion(db, changes, record, next);
   await commit(changes);
-  return beaconUserView(user, version, next.identity);
+  return beaconUserView(user, version, identity);
 }

@@ -57,6 +57,25 @@ export const leslie = () => ({
   ip_address: '192.0.2.42',
 });
 
+const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+
+/** A person nobody else in the test database is: tests share D1, so network matching
+ * would otherwise find every other test's Leslie. Shaped like `leslie()`. */
+export function stranger() {
+  const family = `${pick(['Knope', 'Ludgate', 'Perkins', 'Haverford', 'Wyatt'])}${pick(['son', 'ley', 'ford', 'ski', 'berg'])}${crypto.randomUUID().slice(0, 6).replace(/\d/g, '')}x`;
+  const given = pick(['Leslie', 'April', 'Ann', 'Donna', 'Ben']);
+  return {
+    date_of_birth: `${1940 + Math.floor(Math.random() * 60)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
+    name: { given_name: given, family_name: family },
+    address: { street: `${1 + Math.floor(Math.random() * 9000)} ${pick(['Main', 'Elm', 'Oak', 'Pine'])} St.`, street2: null, city: 'Pawnee', region: 'IN', postal_code: digits(5), country: 'US' },
+    email_address: `${given}.${family}@example.com`.toLowerCase(),
+    phone_number: `+1312${digits(7)}`,
+    id_number: { value: digits(9), type: 'us_ssn' },
+    ip_address: `198.51.100.${Math.floor(Math.random() * 255)}`,
+  };
+}
+
 export async function newBeaconUser(client: Credentials, programId: string, user: Record<string, unknown> = leslie(), clientUserId = `cu-${crypto.randomUUID()}`) {
   const answer = await api(client, '/beacon/user/create', { program_id: programId, client_user_id: clientUserId, user });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);

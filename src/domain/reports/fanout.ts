@@ -1,0 +1,80 @@
+/** The network fan-out of a new report (PRODUCT.md §5.4): every user of every other client
+ * whose identity matches the reported one gets a syndication and, where its program flags
+ * network fraud, moves from cleared to pending_review. Candidates come from the blocking
+ * index a page at a time; each page is one queue message, and each program's users are
+ * changed by that program's Durable Object. Idempotent: a report reaches a user once. */
+import { and, eq, inArray } from 'drizzle-orm';
+import { database } from '../../db';
+import { reportSyndications } from '../../db/schema';
+import { programObject } from '../../durable/beacon-program';
+import type { Env } from '../../env';
+import { unwrap } from '../../errors';
+import { SYSTEM } from '../../http/auth';
+import { nowTimestamp } from '../../lib/time';
+import { nextVersion, type Deps } from '../beacon-users/service';
+import { FANOUT_PAGE, networkCandidates } from '../blocking-index';
+import { Changeset } from '../changeset';
+import { currentIdentities, recordSyndication, reportedIdentities } from '../checks';
+import { compareNormalised } from '../matching/compare';
+import { matchingRule, NETWORK_RULES } from '../matching/rules';
+import type { FanoutMessage } from '../outbox';
+import { programSettings } from '../programs';
+import { findActiveReport } from './store';
+
+/** One page of a report's fan-out; the next page goes back on the queue. A deleted report
+ * fans out no further. */
+export async function fanOutReport(env: Env, message: FanoutMessage): Promise<{ candidates: number; syndicated: number }> {
+  const db = database(env.DB);
+  const report = await findActiveReport(db, message.reportId);
+  if (!report) return { candidates: 0, syndicated: 0 };
+
+  const candidates = await networkCandidates(db, report, message.after);
+  const byProgram = new Map<string, string[]>();
+  for (const { programId, beaconUserId } of candidates) byProgram.set(programId, [...(byProgram.get(programId) ?? []), beaconUserId]);
+  let syndicated = 0;
+  for (const [programId, userIds] of byProgram) {
+    syndicated += unwrap(await programObject(env, programId).applyNetworkReport({ reportId: message.reportId, programId, userIds }));
+  }
+  if (candidates.length === FANOUT_PAGE) {
+    await env.FANOUT_QUEUE.send({ reportId: message.reportId, after: candidates.at(-1)!.beaconUserId });
+  }
+  return { candidates: candidates.length, syndicated };
+}
+
+export interface ApplyNetworkReport {
+  reportId: string;
+  programId: string;
+  userIds: string[];
+}
+
+/** In a program's Durable Object: syndicates the report to those of `userIds` that match it
+ * under the network rules and have not had it yet. Returns how many were syndicated. */
+export async function applyNetworkReport({ db, secrets, commit }: Deps, cmd: ApplyNetworkReport): Promise<number> {
+  const [reported] = await reportedIdentities(db, secrets, [cmd.reportId]);
+  if (!reported) return 0;
+  const [candidates, settings, known] = await Promise.all([
+    currentIdentities(db, secrets, cmd.userIds),
+    programSettings(db, cmd.programId),
+    db
+      .select({ beaconUserId: reportSyndications.beaconUserId })
+      .from(reportSyndications)
+      .where(and(eq(reportSyndications.reportId, cmd.reportId), inArray(reportSyndications.beaconUserId, cmd.userIds)))
+      .all(),
+  ]);
+  const already = new Set(known.map((k) => k.beaconUserId));
+  const changes = new Changeset(db, nowTimestamp());
+  let syndicated = 0;
+  for (const { record, identity } of candidates) {
+    const { user, version } = record;
+    if (user.programId !== cmd.programId || already.has(user.id)) continue;
+    const analysis = compareNormalised(identity, reported.identity);
+    if (!matchingRule(analysis, NETWORK_RULES)) continue;
+    recordSyndication(db, changes, user, { report: reported.report, analysis });
+    if (settings.flag_network_fraud && user.status === 'cleared') {
+      nextVersion(db, changes, record, { status: 'pending_review', digest: user.identityDigest, sealed: version.identity, actor: SYSTEM });
+    }
+    syndicated++;
+  }
+  await commit(changes);
+  return syndicated;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Cursor, ObjectId, PastDate } from './fields';
+
+export const REPORT_TYPES = ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] as const;
+export const BeaconReportType = z.enum(REPORT_TYPES, `must be one of ${REPORT_TYPES.join(', ')}`);
+
+/** USD, ≥ 0, at most two decimals (PRODUCT.md §4). */
+export const FraudAmount = z.strictObject({
+  iso_currency_code: z.literal('USD', 'must be USD'),
+  value: z
+    .number()
+    .min(0, 'must not be negative')
+    .max(1e12, 'must be at most 1000000000000')
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimals'),
+});
+export type FraudAmount = z.output<typeof FraudAmount>;
+
+export const BeaconReportCreateRequest = z.strictObject({
+  beacon_user_id: ObjectId,
+  type: BeaconReportType,
+  fraud_date: PastDate,
+  fraud_amount: FraudAmount.nullish(),
+});
+
+export const BeaconReportGetRequest = z.strictObject({ beacon_report_id: ObjectId });
+export const BeaconReportListRequest = z.strictObject({ beacon_user_id: ObjectId, cursor: Cursor });
+
+export const BeaconReportSyndicationGetRequest = z.strictObject({ beacon_report_syndication_id: ObjectId });
+export const BeaconReportSyndicationListRequest = z.strictObject({ beacon_user_id: ObjectId, cursor: Cursor });
+
+export const DashboardReportUpdateRequest = z.strictObject({
+  beacon_report_id: ObjectId,
+  type: BeaconReportType.nullish(),
+  fraud_date: PastDate.nullish(),
+  /** `null` records that the amount is unknown; leaving the field out keeps it. */
+  fraud_amount: FraudAmount.nullable().optional(),
+});
+export const DashboardReportDeleteRequest = z.strictObject({ beacon_report_id: ObjectId });
+export const DashboardReportSyndicationConfirmRequest = z.strictObject({ beacon_report_syndication_id: ObjectId });

@@ -1,0 +1,166 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
+import worker from '../../src';
+import { FANOUT_PAGE } from '../../src/domain/blocking-index';
+import type { FanoutMessage } from '../../src/domain/outbox';
+import { api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
+import { expectSpecShape } from './support/spec';
+
+async function member(settings?: Record<string, unknown>) {
+  const client = await newClient();
+  return { client, program: await newProgram(client, settings) };
+}
+
+async function report(client: Credentials, beaconUserId: string) {
+  const answer = await api(client, '/beacon/report/create', { beacon_user_id: beaconUserId, type: 'stolen', fraud_date: '2024-03-01' });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
+  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
+
+/** Delivers fan-out messages to the Worker's queue handler directly, as the queue would. */
+async function deliver(...bodies: FanoutMessage[]) {
+  const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+describe('the network (checks 2 and 3, and the fan-out)', () => {
+  it('report after user: the fan-out reaches the other company’s matching user through the queue', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    const reported = await newBeaconUser(a.client, a.program, person);
+    const victim = await newBeaconUser(b.client, b.program, { ...person, email_address: 'another.mailbox@example.org', phone_number: '+13125550100' });
+    expect(victim.status).toBe('cleared');
+
+    const made = await report(a.client, reported.id);
+    // The real queue delivers the fan-out to the real consumer.
+    await vi.waitFor(async () => expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    const [syndication] = await syndicationsOf(b.client, victim.id);
+    expect(syndication).toEqual({
+      id: expect.stringMatching(/^becrsn_[0-9A-Za-z]{14}$/),
+      beacon_user_id: victim.id,
+      report: { id: null, created_at: made.created_at, type: 'stolen', fraud_date: '2024-03-01', event_date: made.event_date },
+      analysis: {
+        name: 'match',
+        date_of_birth: 'match',
+        address: 'match',
+        email_address: 'no_match',
+        phone_number: 'no_match',
+        id_number: 'match',
+        ip_address: 'match',
+        depository_accounts: [],
+      },
+    });
+    const got = await api(b.client, '/beacon/report_syndication/get', { beacon_report_syndication_id: syndication.id });
+    expectSpecShape('BeaconReportSyndicationGetResponse', got.body);
+    // Nothing of A's user is disclosed: no id, no identity data.
+    const disclosed = JSON.stringify(got.body);
+    for (const secret of [reported.id, made.id, person.email_address, person.phone_number, person.name.family_name]) expect(disclosed).not.toContain(secret);
+
+    const after = await api(b.client, '/beacon/user/get', { beacon_user_id: victim.id });
+    expect(after.body).toMatchObject({ version: 2, status: 'pending_review', audit_trail: { source: 'system' } });
+  });
+
+  it('user after report: a new matching user elsewhere is caught at creation', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    const late = await newBeaconUser(b.client, b.program, { ...person, email_address: 'someone.else@example.com' });
+    expect(late.status).toBe('pending_review');
+    const [syndication] = await syndicationsOf(b.client, late.id);
+    expect(syndication.report.id).toBeNull();
+    const codes = await env.DB.prepare('SELECT webhook_code FROM webhook_events WHERE client_id = ? ORDER BY seq').bind(b.client.client_id).all<{ webhook_code: string }>();
+    expect(codes.results.map((r) => r.webhook_code)).toEqual(['REPORT_SYNDICATION_CREATED']);
+  });
+
+  it('with flag_network_fraud off: a syndication, but the user stays cleared', async () => {
+    const person = stranger();
+    const a = await member();
+    // The two users at B are also duplicates of each other; only network fraud is under test.
+    const b = await member({ flag_network_fraud: false, duplicates_to_pending_review: false });
+    const before = await newBeaconUser(b.client, b.program, person);
+    await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    const after = await newBeaconUser(b.client, b.program, { ...person, email_address: 'x@example.com' });
+    expect(after.status).toBe('cleared');
+    expect(await syndicationsOf(b.client, after.id)).toHaveLength(1);
+    await vi.waitFor(async () => expect(await syndicationsOf(b.client, before.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    expect((await api(b.client, '/beacon/user/get', { beacon_user_id: before.id })).body).toMatchObject({ version: 1, status: 'cleared' });
+  });
+
+  it('is idempotent: the same message delivered twice syndicates once', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    const victim = await newBeaconUser(b.client, b.program, person);
+    const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    const first = await deliver({ reportId: made.id });
+    const second = await deliver({ reportId: made.id });
+    expect(first.explicitAcks).toEqual(['m0']);
+    expect(second.explicitAcks).toEqual(['m0']);
+    await vi.waitFor(async () => expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    const { results } = await env.DB.prepare('SELECT COUNT(*) AS n FROM report_syndications WHERE report_id = ?').bind(made.id).all<{ n: number }>();
+    expect(results[0]!.n).toBe(1);
+    expect((await api(b.client, '/beacon/user/get', { beacon_user_id: victim.id })).body.version).toBe(2);
+  });
+
+  it('a deleted report stops matching at once, and its pending fan-out does nothing', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    await dashboard(a.client, '/dashboard/report/delete', { beacon_report_id: made.id });
+    const later = await newBeaconUser(b.client, b.program, person);
+    expect(later.status).toBe('cleared');
+    await deliver({ reportId: made.id });
+    expect(await syndicationsOf(b.client, later.id)).toEqual([]);
+  });
+
+  it('does not flag strangers: a report on one person leaves a namesake with another birth date alone', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    const namesake = await newBeaconUser(b.client, b.program, { name: person.name, date_of_birth: '1991-02-14', address: { street: '77 Oak Ave', city: 'Eagleton', region: 'IN', postal_code: '46002', country: 'US' } });
+    const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    await deliver({ reportId: made.id });
+    expect(await syndicationsOf(b.client, namesake.id)).toEqual([]);
+    expect((await api(b.client, '/beacon/user/get', { beacon_user_id: namesake.id })).body.status).toBe('cleared');
+  });
+
+  it('splits a large fan-out into pages, one queue message each', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member({ duplicates_to_pending_review: false });
+    const count = FANOUT_PAGE + 5;
+    for (let i = 0; i < count; i++) await newBeaconUser(b.client, b.program, { ...person, email_address: `copy.${i}.${person.email_address}` }, `copy-${i}`);
+    const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    const firstPage = await deliver({ reportId: made.id });
+    expect(firstPage.explicitAcks).toEqual(['m0']);
+    await vi.waitFor(
+      async () => {
+        const { results } = await env.DB.prepare('SELECT COUNT(*) AS n FROM report_syndications WHERE report_id = ?').bind(made.id).all<{ n: number }>();
+        expect(results[0]!.n).toBe(count);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+  }, 60_000);
+
+  it('keeps syndications apart between clients', async () => {
+    const person = stranger();
+    const a = await member();
+    const b = await member();
+    await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    const victim = await newBeaconUser(b.client, b.program, person);
+    const [syndication] = await syndicationsOf(b.client, victim.id);
+    for (const outsider of [a.client, await newClient()]) {
+      expectError(await api(outsider, '/beacon/report_syndication/get', { beacon_report_syndication_id: syndication.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_syndication_id not found$/);
+      expectError(await api(outsider, '/beacon/report_syndication/list', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
+      expectError(await api(outsider, '/beacon/user/get', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
+    }
+  });
+});
