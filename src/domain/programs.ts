@@ -98,6 +98,13 @@ export async function getProgram(db: Database, clientId: string, programId: stri
   return row as Program;
 }
 
+/** Any client's program, for the operator. */
+export async function findProgram(db: Database, programId: string): Promise<Program> {
+  const row = await db.select().from(programs).where(eq(programs.id, programId)).get();
+  if (!row) throw errors.notFound('program_id');
+  return row as Program;
+}
+
 /** A program's settings, read fresh: analysts may change them at any time. */
 export async function programSettings(db: Database, programId: string): Promise<ProgramSettings> {
   const row = await db.select({ settings: programs.settings }).from(programs).where(eq(programs.id, programId)).get();

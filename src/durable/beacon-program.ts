@@ -2,10 +2,12 @@ import { DurableObject } from 'cloudflare:workers';
 import { database } from '../db';
 import {
   createBeaconUser,
+  importBeaconUsers,
   reviewBeaconUser,
   updateBeaconUser,
   type CreateBeaconUser,
   type Deps,
+  type ImportBeaconUsers,
   type ReviewBeaconUser,
   type UpdateBeaconUser,
 } from '../domain/beacon-users/service';
@@ -52,6 +54,10 @@ export class BeaconProgram extends DurableObject<Env> {
 
   createBeaconUser(cmd: CreateBeaconUser) {
     return this.#serially((deps) => createBeaconUser(deps, cmd));
+  }
+
+  importBeaconUsers(cmd: ImportBeaconUsers) {
+    return this.#serially((deps) => importBeaconUsers(deps, cmd));
   }
 
   updateBeaconUser(cmd: UpdateBeaconUser) {

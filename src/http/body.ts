@@ -6,15 +6,15 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Reads the request as a JSON object, refusing other content types, bodies over the
  * limit (without buffering them) and anything that is not a JSON object. */
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+export async function readJsonObject(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw errors.invalidBody('the request must have Content-Type: application/json');
   }
   const declared = Number(request.headers.get('content-length'));
-  if (declared > MAX_BODY_BYTES) throw errors.bodyTooLarge(MAX_BODY_BYTES);
+  if (declared > limit) throw errors.bodyTooLarge(limit);
 
-  const text = await readCapped(request);
+  const text = await readCapped(request, limit);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -27,7 +27,7 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return value as Record<string, unknown>;
 }
 
-async function readCapped(request: Request): Promise<string> {
+async function readCapped(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -38,9 +38,9 @@ async function readCapped(request: Request): Promise<string> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         await reader.cancel();
-        throw errors.bodyTooLarge(MAX_BODY_BYTES);
+        throw errors.bodyTooLarge(limit);
       }
       text += decoder.decode(value, { stream: true });
     }

@@ -29,6 +29,8 @@ export interface Endpoint<P extends Plane, S extends z.ZodType> {
   path: string;
   plane: P;
   request: S;
+  /** Largest accepted body, if not the default (http/body.ts). */
+  maxBodyBytes?: number;
   /** Returns the response body without `request_id`, which is added here. */
   handle(ctx: EndpointContext<P, z.output<S>>): Promise<object>;
 }
@@ -45,7 +47,7 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
     if (version !== undefined && version !== PLAID_VERSION) {
       throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
     }
-    const body = await readJsonObject(c.req.raw);
+    const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
     const db = database(c.env.DB);
     const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, db, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();

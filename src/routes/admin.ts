@@ -6,8 +6,12 @@ import {
   rotateClientSecret,
   updateClient,
 } from '../domain/clients';
+import { findProgram } from '../domain/programs';
+import { programObject } from '../durable/beacon-program';
+import { unwrap } from '../errors';
 import { register, type App } from '../http/endpoint';
 import {
+  AdminBeaconUserImportRequest,
   AdminClientCreateRequest,
   AdminClientGetRequest,
   AdminClientListRequest,
@@ -15,7 +19,8 @@ import {
   AdminClientUpdateRequest,
 } from '../schemas/admin';
 
-/** The operator's plane (PRODUCT.md §2): member companies and their credentials. */
+/** The operator's plane (PRODUCT.md §2): member companies and their credentials, and the
+ * import of a member's existing users at onboarding. */
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
@@ -46,6 +51,17 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientUpdateRequest,
     handle: async ({ db, secrets, input }) => clientView(await updateClient(db, secrets, input)),
+  });
+
+  register(app, {
+    path: '/admin/beacon_user/import',
+    plane: 'admin',
+    request: AdminBeaconUserImportRequest,
+    maxBodyBytes: 1024 * 1024,
+    async handle({ env, db, input }) {
+      await findProgram(db, input.program_id);
+      return unwrap(await programObject(env, input.program_id).importBeaconUsers({ programId: input.program_id, users: input.users }));
+    },
   });
 
   register(app, {

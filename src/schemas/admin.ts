@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Cursor, nonBlank, ObjectId } from './fields';
+import { BeaconUserRequestData } from './beacon-user';
+import { ClientUserId, Cursor, nonBlank, ObjectId } from './fields';
 
 const ClientName = nonBlank(100);
 const WebhookUrl = z.string().max(2048, 'must be at most 2048 characters');
@@ -15,3 +16,14 @@ export const AdminClientUpdateRequest = z.strictObject({
   disabled: z.boolean().nullish(),
 });
 export const AdminClientSecretRotateRequest = z.strictObject({ client_id: ObjectId });
+
+/** At most this many users per import request. */
+export const IMPORT_BATCH = 100;
+
+export const AdminBeaconUserImportRequest = z.strictObject({
+  program_id: ObjectId,
+  users: z
+    .array(z.strictObject({ client_user_id: ClientUserId, user: BeaconUserRequestData }))
+    .min(1, 'must list at least one user')
+    .max(IMPORT_BATCH, `at most ${IMPORT_BATCH} users per request`),
+});

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { admin, api, expectError, newClient, post } from './support/api';
+import { admin, api, expectError, newClient, newProgram, post, stranger } from './support/api';
 
 describe('/admin/client/*', () => {
   it('creates a client whose secret is shown once and works at once', async () => {
@@ -93,5 +93,53 @@ describe('/admin/client/*', () => {
     expectError(await admin('/admin/client/create', { name: '   ' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /name: must contain a non-whitespace character/);
     expectError(await admin('/admin/client/create', { name: 'A', color: 'blue' }), 400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', /color/);
     expectError(await admin('/admin/client/update', { client_id: 'x', disabled: 'yes' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /disabled/);
+  });
+});
+
+describe('/admin/beacon_user/import', () => {
+  it('imports users through the create path, each with its own outcome', async () => {
+    const client = await newClient();
+    const program = await newProgram(client);
+    const person = stranger();
+    await api(client, '/beacon/user/create', { program_id: program, client_user_id: 'existing', user: person });
+    const answer = await admin('/admin/beacon_user/import', {
+      program_id: program,
+      users: [
+        { client_user_id: 'imported-1', user: stranger() },
+        { client_user_id: 'imported-2', user: { ...person, email_address: 'second.copy@example.com' } },
+        { client_user_id: 'existing', user: stranger() },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.beacon_users).toEqual([
+      { client_user_id: 'imported-1', beacon_user_id: expect.stringMatching(/^becusr_/), version: 1, status: 'cleared' },
+      // Checks run as for any create: this one duplicates the existing user.
+      { client_user_id: 'imported-2', beacon_user_id: expect.stringMatching(/^becusr_/), version: 1, status: 'pending_review' },
+      { client_user_id: 'existing', error: { error_code: 'INVALID_FIELD', error_message: expect.stringMatching(/already exists/) } },
+    ]);
+    const imported = await api(client, '/beacon/user/get', { beacon_user_id: answer.body.beacon_users[0].beacon_user_id });
+    expect(imported.body.audit_trail).toEqual({ source: 'bulk_import', dashboard_user_id: null, timestamp: expect.any(String) });
+  });
+
+  it('validates every user before importing any', async () => {
+    const client = await newClient();
+    const program = await newProgram(client);
+    const answer = await admin('/admin/beacon_user/import', {
+      program_id: program,
+      users: [
+        { client_user_id: 'ok', user: stranger() },
+        { client_user_id: 'bad', user: { ...stranger(), date_of_birth: '1990-02-31' } },
+      ],
+    });
+    expectError(answer, 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^users\.1\.user\.date_of_birth/);
+    const { results } = await env.DB.prepare('SELECT id FROM beacon_users WHERE program_id = ?').bind(program).all();
+    expect(results).toEqual([]);
+  });
+
+  it('refuses an unknown program, an empty list, and callers without the operator token', async () => {
+    const client = await newClient();
+    expectError(await admin('/admin/beacon_user/import', { program_id: 'becprg_00000000000000', users: [{ client_user_id: 'x', user: stranger() }] }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_id not found$/);
+    expectError(await admin('/admin/beacon_user/import', { program_id: await newProgram(client), users: [] }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /at least one user/);
+    expectError(await api(client, '/admin/beacon_user/import', { program_id: 'x', users: [] }), 401, 'INVALID_INPUT', 'INVALID_API_KEYS');
   });
 });

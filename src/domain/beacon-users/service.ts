@@ -8,7 +8,7 @@ import { indexKeys, indexUserStatements } from '../blocking-index';
 import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
 import { normaliseIdentity } from '../matching/compare';
 import { programSettings, type ProgramSettings } from '../programs';
-import { errors } from '../../errors';
+import { capture, errors } from '../../errors';
 import type { Actor } from '../../http/auth';
 import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
@@ -90,6 +90,32 @@ export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: Creat
   recordFindings(db, changes, subject, findings);
   await commit(changes);
   return beaconUserView(user, version, identity);
+}
+
+export interface ImportBeaconUsers {
+  programId: string;
+  users: { client_user_id: string; user: BeaconUserRequestData }[];
+}
+
+/** The operator's bulk import of a member's existing users (audit source `bulk_import`).
+ * Each user goes through the create path on its own — checks included, so later users of
+ * an import see earlier ones — and the answer gives each one's outcome. */
+export async function importBeaconUsers(deps: Deps, cmd: ImportBeaconUsers) {
+  const program = await deps.db.select({ clientId: programs.clientId }).from(programs).where(eq(programs.id, cmd.programId)).get();
+  if (!program) throw errors.notFound('program_id');
+  const actor = { source: 'bulk_import', dashboardUserId: null } as const;
+  const results = [];
+  for (const { client_user_id, user } of cmd.users) {
+    const outcome = await capture(() =>
+      createBeaconUser(deps, { clientId: program.clientId, programId: cmd.programId, clientUserId: client_user_id, data: user, actor }),
+    );
+    results.push(
+      outcome.ok
+        ? { client_user_id, beacon_user_id: outcome.value.id, version: outcome.value.version, status: outcome.value.status }
+        : { client_user_id, error: { error_code: outcome.error.code, error_message: outcome.error.message } },
+    );
+  }
+  return { beacon_users: results };
 }
 
 export interface UpdateBeaconUser {
