@@ -17,6 +17,8 @@ export type RecordKind =
   | 'relative'
   /** Same full name and address as the anchor, a generation apart (Jr./Sr.). */
   | 'namesake_relative'
+  /** The anchor's twin: same family name, birth date, address and network; another given name. */
+  | 'twin'
   /** Same full name as the anchor, another birth date, living elsewhere. */
   | 'namesake'
   /** Another person on the anchor's office network (same IP). */
@@ -24,7 +26,7 @@ export type RecordKind =
   /** One of several people with a very common name (John Smith), each with their own birth date. */
   | 'common_name';
 
-export const HARD_NEGATIVE_KINDS: readonly RecordKind[] = ['relative', 'namesake_relative', 'namesake', 'coworker', 'common_name'];
+export const HARD_NEGATIVE_KINDS: readonly RecordKind[] = ['relative', 'twin', 'namesake_relative', 'namesake', 'coworker', 'common_name'];
 
 export interface LabelledRecord {
   /** Unique per record: `r000123`. */
@@ -472,11 +474,11 @@ class Generator {
 
   // ---- Hard negatives ----
 
-  /** A different given name: another name of the same sex that does not look like the first. */
+  /** Another given name (not a nickname of the first): what a relative is called. */
   otherGiven(country: Country, sex: 'male' | 'female', not: string): string {
     for (;;) {
       const given = this.givenName(country, sex);
-      if (given[0] !== not[0] && !nicknamesOf(not.toLowerCase()).includes(given.toLowerCase())) return given;
+      if (given !== not && !nicknamesOf(not.toLowerCase()).includes(given.toLowerCase())) return given;
     }
   }
 
@@ -499,6 +501,15 @@ class Generator {
         if (this.chance(0.6)) p.identity.ip_address = a.ip_address;
         if (this.chance(0.15)) p.identity.phone_number = a.phone_number; // a shared home line
         if (this.chance(0.2)) p.identity.depository_accounts = structuredClone(a.depository_accounts); // a joint account
+        return [this.record(p, kind, p.identity, [], anchor.id)];
+      }
+      case 'twin': {
+        const sex = this.pick(['male', 'female'] as const);
+        const p = this.person({ country: anchor.country, sex, given: this.otherGiven(anchor.country, sex, a.name.given_name), family: a.name.family_name });
+        p.identity.address = a.address && structuredClone(a.address);
+        p.identity.date_of_birth = a.date_of_birth;
+        if (this.chance(0.6)) p.identity.ip_address = a.ip_address;
+        if (this.chance(0.15)) p.identity.phone_number = a.phone_number; // a shared home line
         return [this.record(p, kind, p.identity, [], anchor.id)];
       }
       case 'namesake_relative': {
@@ -550,7 +561,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
   }
   const negatives = Math.round(full.people * full.hardNegativeRate);
   const kinds = [
-    { value: 'relative' as const, weight: 30 },
+    { value: 'relative' as const, weight: 25 },
+    { value: 'twin' as const, weight: 5 },
     { value: 'namesake_relative' as const, weight: 10 },
     { value: 'namesake' as const, weight: 20 },
     { value: 'coworker' as const, weight: 20 },
