@@ -65,7 +65,8 @@ describe('default duplicate rules', () => {
         date_of_birth: '1975-01-19', email_address: null, phone_number: null, id_number: null, depository_accounts: [], ip_address: null,
       }],
       ['given and family swapped, email in capitals', { name: { given_name: 'Knope', family_name: 'Leslie' }, email_address: 'LESLIE.KNOPE@GMAIL.COM', date_of_birth: null, phone_number: null, id_number: null }],
-      ['surname changed on marriage, same birth date and phone', { name: { given_name: 'Leslie', family_name: 'Wyatt' }, email_address: null, id_number: null, depository_accounts: [] }],
+      ['surname changed on marriage, same birth date and email', { name: { given_name: 'Leslie', family_name: 'Wyatt' }, phone_number: null, id_number: null, depository_accounts: [] }],
+      ['surname changed on marriage, same birth date and SSN', { name: { given_name: 'Leslie', family_name: 'Wyatt' }, email_address: null, phone_number: null, depository_accounts: [] }],
     ];
     for (const [title, change] of reentries) expect(duplicate(base, leslie(change)), title).toBe(true);
   });
@@ -83,6 +84,9 @@ describe('default duplicate rules', () => {
       ['a relative: same surname, address, IP and home phone; other given name and birth date', leslie({
         name: { given_name: 'Marlene', family_name: 'Knope' }, date_of_birth: '1950-06-02', email_address: 'marlene@example.com',
         id_number: { type: 'us_ssn', value: '987654321' }, depository_accounts: [],
+      })],
+      ['a twin: same surname, birth date, address, IP and home phone; other given name', leslie({
+        name: { given_name: 'Marlene', family_name: 'Knope' }, email_address: 'mk@example.com', id_number: { type: 'us_ssn', value: '123456780' }, depository_accounts: [],
       })],
       ['a namesake living elsewhere: same name, other birth date', leslie({
         date_of_birth: '1988-09-30', address: null, email_address: 'lknope88@yahoo.com', phone_number: '+12125550000', id_number: null, ip_address: null, depository_accounts: [],
