@@ -11,12 +11,14 @@ export const LOAD = { connections: 10, duration: 5, warmup: 2, rounds: 3 };
  * @param {string} url
  * @param {() => { path: string; body: unknown; headers?: Record<string, string> }} next
  */
-export async function load(url, next, { duration = LOAD.duration, connections = LOAD.connections, warmup = LOAD.warmup } = {}) {
+export async function load(url, next, { duration = LOAD.duration, connections = LOAD.connections, warmup = LOAD.warmup, rate = undefined } = {}) {
   const run = (/** @type {number} */ seconds) =>
     autocannon({
       url,
       connections,
       duration: seconds,
+      // With a rate, the load is open: latency is the time to serve, not time spent queueing.
+      ...(rate ? { overallRate: rate } : {}),
       requests: [
         {
           method: 'POST',
@@ -56,6 +58,34 @@ export async function compareLoads(a, b) {
     errors: list.reduce((sum, r) => sum + r.errors, 0),
   });
   return [summary(runs.a), summary(runs.b)];
+}
+
+/** Requests per second of the fixed-rate latency measurements: well below saturation and
+ * under the per-client rate limit (1000 per 10 s). */
+export const LATENCY_RATE = 40;
+
+/** Median and 99th percentile of `/beacon/user/create` for one member at LATENCY_RATE. */
+export async function createLatency(url, member, rand, label) {
+  let n = 0;
+  const result = await load(
+    url,
+    () => ({
+      path: '/beacon/user/create',
+      headers: apiHeaders(member.credentials),
+      body: { program_id: member.programId, client_user_id: `${label}-${n++}`, user: person(rand) },
+    }),
+    { rate: LATENCY_RATE, duration: 8, warmup: 1, connections: 4 },
+  );
+  return result;
+}
+
+/** Loads `count` distinct people into a member's program through /admin/beacon_user/import. */
+export async function importPeople(url, member, count, rand, label) {
+  const { admin } = clientOf(url);
+  for (let done = 0; done < count; done += 100) {
+    const users = Array.from({ length: Math.min(100, count - done) }, (_, i) => ({ client_user_id: `${label}-${done + i}`, user: person(rand) }));
+    await admin('/admin/beacon_user/import', { program_id: member.programId, users });
+  }
 }
 
 /** Admin, dashboard and API calls against our Worker. */

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
+import { benchMatching } from './matching.mjs';
 import { benchUsers } from './users.mjs';
 
-const SECTIONS = { users: benchUsers };
+const SECTIONS = { users: benchUsers, matching: benchMatching };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));

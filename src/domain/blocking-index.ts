@@ -36,10 +36,10 @@ export function indexUserStatements(db: Database, user: { id: string; programId:
   return isNew ? insert : [db.delete(blockingKeys).where(eq(blockingKeys.beaconUserId, user.id)), ...insert];
 }
 
-/** Users of one program that share a key with `keys`, other than `excludeUserId`. */
-export async function candidateUsers(db: Database, programId: string, keys: string[], excludeUserId: string | null): Promise<string[]> {
-  if (!keys.length) return [];
-  const rows = await db
+/** Users of one program that share a key with `keys`, other than `excludeUserId` (a query,
+ * so that it can run in one batch with the other reads of a check). */
+export function selectCandidateUsers(db: Database, programId: string, keys: string[], excludeUserId: string | null) {
+  return db
     .select({ id: blockingKeys.beaconUserId, shared: count() })
     .from(blockingKeys)
     .where(
@@ -51,23 +51,18 @@ export async function candidateUsers(db: Database, programId: string, keys: stri
     )
     .groupBy(blockingKeys.beaconUserId)
     .orderBy(desc(count()))
-    .limit(MAX_CANDIDATES)
-    .all();
-  return rows.map((r) => r.id);
+    .limit(MAX_CANDIDATES);
 }
 
-/** Active reports (any client's) that share a key with `keys`. */
-export async function candidateReports(db: Database, keys: string[]): Promise<string[]> {
-  if (!keys.length) return [];
-  const rows = await db
+/** Active reports (any client's) that share a key with `keys` (a query, like the above). */
+export function selectCandidateReports(db: Database, keys: string[]) {
+  return db
     .select({ id: reportKeys.reportId, shared: count() })
     .from(reportKeys)
     .where(inArray(reportKeys.key, keys))
     .groupBy(reportKeys.reportId)
     .orderBy(desc(count()))
-    .limit(MAX_CANDIDATES)
-    .all();
-  return rows.map((r) => r.id);
+    .limit(MAX_CANDIDATES);
 }
 
 /** Users of other clients that share a key with a report, a page at a time in id order

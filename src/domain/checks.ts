@@ -11,7 +11,6 @@ import { beaconDuplicates, beaconReports, beaconUsers, beaconUserVersions, repor
 import { newId } from '../lib/ids';
 import type { Secrets } from '../secrets';
 import { openIdentity, type BeaconUserRecord, type BeaconUserStatus } from './beacon-users/store';
-import { candidateReports, candidateUsers } from './blocking-index';
 import type { Changeset } from './changeset';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from './matching/compare';
 import { matchingRule, NETWORK_RULES } from './matching/rules';
@@ -58,12 +57,17 @@ export function outcomeOf(findings: Findings, settings: ProgramSettings): Beacon
   return 'cleared';
 }
 
-/** Runs the checks for `subject`, whose identity has the index `keys`. */
-export async function findMatches(db: Database, secrets: Secrets, subject: Subject, keys: string[], settings: ProgramSettings): Promise<Findings> {
-  const [userIds, reportIds] = await Promise.all([
-    candidateUsers(db, subject.programId, keys, subject.id),
-    candidateReports(db, keys),
-  ]);
+/** The candidates of a check: the ids found through the blocking index (see
+ * `selectCandidateUsers` and `selectCandidateReports`, read in the caller's batch). */
+export interface Candidates {
+  users: { id: string }[];
+  reports: { id: string }[];
+}
+
+/** Runs the checks for `subject` against its candidates. */
+export async function findMatches(db: Database, secrets: Secrets, subject: Subject, candidates: Candidates, settings: ProgramSettings): Promise<Findings> {
+  const userIds = candidates.users.map((u) => u.id);
+  const reportIds = candidates.reports.map((r) => r.id);
   const [others, reports] = await Promise.all([currentIdentities(db, secrets, userIds), reportedIdentities(db, secrets, reportIds)]);
 
   const duplicates = others

@@ -4,10 +4,10 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { programs } from '../../db/schema';
-import { indexKeys, indexUserStatements } from '../blocking-index';
+import { indexKeys, indexUserStatements, selectCandidateReports, selectCandidateUsers } from '../blocking-index';
 import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
 import { normaliseIdentity } from '../matching/compare';
-import { programSettings, type ProgramSettings } from '../programs';
+import type { ProgramSettings } from '../programs';
 import { capture, errors } from '../../errors';
 import type { Actor } from '../../http/auth';
 import { newId } from '../../lib/ids';
@@ -46,14 +46,18 @@ export interface CreateBeaconUser {
 
 export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: CreateBeaconUser): Promise<BeaconUserView> {
   const now = nowTimestamp();
-  const [[program], [existing]] = await db.batch([
+  const id = newId('beaconUser');
+  const identity = identityFromRequest(cmd.data, now);
+  const subject = { id, clientId: cmd.clientId, programId: cmd.programId, version: 1, identity: normaliseIdentity(identity) };
+  const [digest, keys] = await Promise.all([identityDigest(secrets.hmacKey, identity), indexKeys(secrets.hmacKey, subject.identity)]);
+  // One round trip for everything the create reads, candidates of the checks included.
+  const [[program], [existing], users, reports] = await db.batch([
     db.select({ clientId: programs.clientId, settings: programs.settings }).from(programs).where(eq(programs.id, cmd.programId)),
     selectBeaconUserByClientUserId(db, cmd.programId, cmd.clientUserId),
+    selectCandidateUsers(db, cmd.programId, keys, null),
+    selectCandidateReports(db, keys),
   ]);
   if (!program || program.clientId !== cmd.clientId) throw errors.notFound('program_id');
-
-  const identity = identityFromRequest(cmd.data, now);
-  const digest = await identityDigest(secrets.hmacKey, identity);
   if (existing) {
     // A retried create returns the user unchanged; different data is a conflict.
     if (existing.identityDigest === digest) return getBeaconUser(db, secrets, cmd.clientId, existing.id);
@@ -62,17 +66,15 @@ export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: Creat
     );
   }
 
-  const id = newId('beaconUser');
-  const subject = { id, clientId: cmd.clientId, programId: cmd.programId, version: 1, identity: normaliseIdentity(identity) };
-  const keys = await indexKeys(secrets.hmacKey, subject.identity);
-  const findings = await findMatches(db, secrets, subject, keys, program.settings as ProgramSettings);
+  const settings = program.settings as ProgramSettings;
+  const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
   const user = {
     id,
     clientId: cmd.clientId,
     programId: cmd.programId,
     clientUserId: cmd.clientUserId,
     version: 1,
-    status: outcomeOf(findings, program.settings as ProgramSettings),
+    status: outcomeOf(findings, settings),
     identityDigest: digest,
     createdAt: now,
     updatedAt: now,
@@ -139,8 +141,14 @@ export async function updateBeaconUser({ db, secrets, commit }: Deps, cmd: Updat
   // Every check runs again on the new data; only new findings are recorded.
   const { user } = record;
   const subject = { id: user.id, clientId: user.clientId, programId: user.programId, version: user.version + 1, identity: normaliseIdentity(next) };
-  const [keys, settings] = await Promise.all([indexKeys(secrets.hmacKey, subject.identity), programSettings(db, user.programId)]);
-  const findings = await findMatches(db, secrets, subject, keys, settings);
+  const keys = await indexKeys(secrets.hmacKey, subject.identity);
+  const [[program], users, reports] = await db.batch([
+    db.select({ settings: programs.settings }).from(programs).where(eq(programs.id, user.programId)),
+    selectCandidateUsers(db, user.programId, keys, user.id),
+    selectCandidateReports(db, keys),
+  ]);
+  const settings = program!.settings as ProgramSettings;
+  const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
   const changes = new Changeset(db, now);
   const written = nextVersion(db, changes, record, {
     status: escalate(user.status, outcomeOf(findings, settings)),
