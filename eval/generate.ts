@@ -276,7 +276,8 @@ class Generator {
       sex,
       country,
       identity: {
-        date_of_birth: this.chance(0.95) ? this.dateOfBirth() : null,
+        // The API requires a birth date or an account: only people with an account may lack one.
+        date_of_birth: accounts.length === 0 || this.chance(0.92) ? this.dateOfBirth() : null,
         name: { given_name: given, family_name: family },
         address: this.chance(0.9) ? this.address(country) : null,
         email_address: this.chance(0.9) ? this.email(given, family) : null,
@@ -415,7 +416,11 @@ class Generator {
         id.date_of_birth = this.dateTypo(dob);
         return id.date_of_birth !== dob;
       });
-      c.set('dob_missing', () => { id.date_of_birth = null; return true; });
+      c.set('dob_missing', () => {
+        if (id.depository_accounts.length === 0) return false; // the API requires one of the two
+        id.date_of_birth = null;
+        return true;
+      });
     }
     if (id.address) {
       const address = id.address;
@@ -467,7 +472,11 @@ class Generator {
     }
     if (id.depository_accounts.length > 0) {
       c.set('accounts_new', () => { id.depository_accounts = [this.account()]; return true; });
-      c.set('accounts_missing', () => { id.depository_accounts = []; return true; });
+      c.set('accounts_missing', () => {
+        if (id.date_of_birth === null) return false; // the API requires one of the two
+        id.depository_accounts = [];
+        return true;
+      });
     }
     return c;
   }
