@@ -76,6 +76,8 @@ describe('address', () => {
     ['typo in the street name → partial_match', at('123 Sycamore Ave'), at('123 Sycamroe Ave'), 'partial_match'],
     ['street type left out → partial_match', at('123 Main St'), at('123 Main'), 'partial_match'],
     ['mistyped postal code, same city → partial_match', at('123 Main St'), at('123 Main St', null, { postal_code: '47989' }), 'partial_match'],
+    ['North and South of the same street → no_match', at('123 N Main St'), at('123 S Main St'), 'no_match'],
+    ['directional on one side only → partial_match', at('123 N Main St'), at('123 Main St'), 'partial_match'],
     ['other house number on the same street → no_match', at('123 Main St'), at('125 Main St'), 'no_match'],
     ['same street in another town → no_match', at('123 Main St'), at('123 Main St', null, { city: 'Eagleton', postal_code: '47999' }), 'no_match'],
     ['another country → no_match', at('123 Main St'), at('123 Main St', null, { country: 'CA', region: null, postal_code: null }), 'no_match'],

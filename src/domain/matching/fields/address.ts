@@ -40,8 +40,14 @@ const UNIT_WORDS = new Set([
   'trlr', 'trailer', 'dept', 'department',
 ]);
 
-/** Abbreviated words that only qualify a street name: "Main St N" and "Main" share the core "main". */
+const DIRECTIONALS = new Set(['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw']);
+/** Abbreviated words that only qualify a street name: "N Main St" and "Main" share the core "main". */
 const QUALIFIERS = new Set(Object.values(ABBREVIATIONS).filter((w) => !/^\d/.test(w)));
+
+/** The directionals of a street, "" if none: "N Main St" → "n". */
+function directionals(street: string): string {
+  return street.split(' ').filter((w) => DIRECTIONALS.has(w)).join(' ');
+}
 
 /** Folded, abbreviated words; "#" becomes a unit word so "#4" reads as "unit 4". */
 function addressWords(value: string): string[] {
@@ -108,6 +114,9 @@ function core(street: string): string {
 function similarStreet(a: NormalisedAddress, b: NormalisedAddress): boolean {
   if (a.number !== b.number) return false;
   if (a.street === b.street) return true;
+  // North Main Street and South Main Street are different streets, however alike they read.
+  const [da, db] = [directionals(a.street), directionals(b.street)];
+  if (da && db && da !== db) return false;
   const x = a.street.replace(/ /g, '');
   const y = b.street.replace(/ /g, '');
   const shorter = Math.min(x.length, y.length);
