@@ -79,13 +79,20 @@ export async function createLatency(url, member, rand, label) {
   return result;
 }
 
-/** Loads `count` distinct people into a member's program through /admin/beacon_user/import. */
-export async function importPeople(url, member, count, rand, label) {
+/** Loads people into a member's program through /admin/beacon_user/import, 100 a request:
+ * `count` distinct ones, or copies of the given `identities`. Returns the new users' ids. */
+export async function importPeople(url, member, count, rand, label, identities = undefined) {
   const { admin } = clientOf(url);
+  const ids = [];
   for (let done = 0; done < count; done += 100) {
-    const users = Array.from({ length: Math.min(100, count - done) }, (_, i) => ({ client_user_id: `${label}-${done + i}`, user: person(rand) }));
-    await admin('/admin/beacon_user/import', { program_id: member.programId, users });
+    const users = Array.from({ length: Math.min(100, count - done) }, (_, i) => ({
+      client_user_id: `${label}-${done + i}`,
+      user: identities ? identities[(done + i) % identities.length] : person(rand),
+    }));
+    const { beacon_users } = await admin('/admin/beacon_user/import', { program_id: member.programId, users });
+    ids.push(...beacon_users.map((u) => u.beacon_user_id));
   }
+  return ids;
 }
 
 /** Admin, dashboard and API calls against our Worker. */

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
 import { benchMatching } from './matching.mjs';
+import { benchNetwork } from './network.mjs';
 import { benchUsers } from './users.mjs';
 
-const SECTIONS = { users: benchUsers, matching: benchMatching };
+const SECTIONS = { users: benchUsers, matching: benchMatching, network: benchNetwork };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));
