@@ -8,6 +8,7 @@ import { registerDashboardRoutes } from './routes/dashboard';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
+import { registerWebhookRoutes } from './routes/webhooks';
 import { ConfigurationError } from './secrets';
 
 /** The app factory: one error shape, a request id on every answer, and the routes of
@@ -26,6 +27,7 @@ export function newApp(): App {
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
   registerAdminRoutes(app);
+  registerWebhookRoutes(app);
 
   app.notFound((c) => {
     const error = errors.routeNotFound(c.req.method, c.req.path);

@@ -16,6 +16,9 @@ export interface Env {
   /** Network fan-out of new fraud reports. */
   FANOUT_QUEUE: Queue<FanoutMessage>;
   ENVIRONMENT: string;
+  /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
+   * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;
   /** Base64 of 32 random bytes: AES-256-GCM key for identity data at rest. */

@@ -93,8 +93,29 @@ export const webhookEvents = sqliteTable(
     createdAt: text('created_at').notNull(),
     /** When the event was handed to the delivery queue; null until then (the sweep retries). */
     enqueuedAt: text('enqueued_at'),
+    // Delivery state (domain/webhooks/deliveries.ts): one delivery per event, to the client's
+    // webhook URL. `pending` until it is delivered, dead-lettered, or skipped (no URL).
+    deliveryStatus: text('delivery_status', { enum: ['pending', 'delivered', 'dead', 'skipped'] }).notNull().default('pending'),
+    /** HTTP attempts made, over every queue message of this event. */
+    deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+    lastAttemptAt: text('last_attempt_at'),
+    lastHttpStatus: integer('last_http_status'),
+    lastError: text('last_error'),
+    /** When the queue will try again; null when nothing is scheduled. */
+    nextAttemptAt: text('next_attempt_at'),
+    deliveredAt: text('delivered_at'),
+    /** When the delivery was given up: dead-lettered, or skipped for want of a URL. */
+    givenUpAt: text('given_up_at'),
+    /** Whoever is sending right now holds this (a random token) until `claimed_until`, so a
+     * duplicate queue message does not send the same event twice at once. */
+    claimToken: text('claim_token'),
+    claimedUntil: text('claimed_until'),
   },
-  (t) => [index('webhook_events_by_client').on(t.clientId, t.seq), index('webhook_events_pending').on(t.enqueuedAt)],
+  (t) => [
+    index('webhook_events_by_client').on(t.clientId, t.seq),
+    index('webhook_events_pending').on(t.enqueuedAt),
+    index('webhook_events_by_client_status').on(t.clientId, t.deliveryStatus, t.seq),
+  ],
 );
 
 /** The blocking index: keyed digests of normalised identity keys (see domain/matching),
@@ -193,4 +214,22 @@ export const reportSyndications = sqliteTable(
     uniqueIndex('report_syndications_one_per_report_and_user').on(t.reportId, t.beaconUserId),
     index('report_syndications_by_user').on(t.beaconUserId, t.seq),
   ],
+);
+
+/** ES256 key pairs that sign webhooks (domain/webhooks/keys.ts), per environment. The
+ * current key has no `expires_at`; a rotated-out key keeps verifying until `expires_at`.
+ * The private key is a JWK sealed with the PII key, bound to its `kid`. Times are Unix
+ * seconds, as `/webhook_verification_key/get` returns them. */
+export const webhookKeys = sqliteTable(
+  'webhook_keys',
+  {
+    kid: text('kid').primaryKey(),
+    environment: text('environment', { enum: ['sandbox', 'production'] }).notNull(),
+    publicJwk: text('public_jwk', { mode: 'json' }).$type<{ kty: 'EC'; crv: 'P-256'; x: string; y: string }>().notNull(),
+    privateJwk: text('private_jwk').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  // At most one current key per environment: concurrent first uses insert one, not two.
+  (t) => [uniqueIndex('webhook_keys_one_current').on(t.environment).where(sql`expires_at IS NULL`)],
 );

@@ -1,5 +1,6 @@
 import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
 import type { Env } from '../env';
+import { handleWebhookBatch, handleWebhookDeadLetters } from './webhooks';
 import { consumeFanout } from './fanout';
 
 export type QueueMessage = WebhookMessage | FanoutMessage;
@@ -13,6 +14,10 @@ function roleOf(queue: string): string {
 export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const role = roleOf(batch.queue);
   switch (role) {
+    case 'webhooks':
+      return handleWebhookBatch(batch as MessageBatch<WebhookMessage>, env);
+    case 'webhooks-dead':
+      return handleWebhookDeadLetters(batch as MessageBatch<WebhookMessage>, env);
     case 'report-fanout':
       return consumeFanout(batch as MessageBatch<FanoutMessage>, env);
     default:

@@ -22,7 +22,9 @@ export default async function setup(project: TestProject) {
   // teardown) does not leave the directory behind either.
   process.once('exit', () => rmSync(persistTo, { recursive: true, force: true }));
 
-  const worker = await startLocalWorker({ persistTo, vars: { ...TEST_SECRETS } });
+  // Webhook retries follow at once (the var scales Plaid's 30 s, ×4 schedule; see
+  // docs/webhooks.md), so that retries and dead letters play out within a test.
+  const worker = await startLocalWorker({ persistTo, vars: { ...TEST_SECRETS, WEBHOOK_RETRY_BASE_SECONDS: '0' } });
   project.provide('baseUrl', worker.url);
   project.provide('adminToken', TEST_SECRETS.ADMIN_TOKEN);
   return () => worker.stop();

@@ -1,0 +1,237 @@
+/** The delivery of each event and its log. One delivery per event (`delivery_id` is the
+ * event id), in the event's own row of the outbox:
+ *
+ *   pending ──2xx──────────────────────────────→ delivered
+ *      │ └──failure: attempts+1, next_attempt_at─┘ (retried on the schedule)
+ *      ├──last attempt failed → dead-letter queue → dead ──/retry──→ pending
+ *      └──client has no webhook URL ─────────────→ skipped ─/retry──→ pending
+ *
+ * Only `pending` deliveries are sent; a message for a settled one is acknowledged and does
+ * nothing, so a redelivered queue message never re-sends a delivered event. */
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { clients, webhookEvents } from '../../db/schema';
+import type { Env, Environment } from '../../env';
+import { errors } from '../../errors';
+import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../../lib/cursor';
+import type { Secrets } from '../../secrets';
+import type { BeaconEvent } from '../events';
+import { dispatch } from '../outbox';
+import { webhookBody } from './message';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'skipped';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const satisfies readonly DeliveryStatus[];
+/** The statuses `/dashboard/webhook/delivery/retry` accepts: given-up deliveries. */
+const RETRYABLE: DeliveryStatus[] = ['dead', 'skipped'];
+
+type EventRow = typeof webhookEvents.$inferSelect;
+
+/** A claim outlasts one attempt (10 s timeout, signing, writes) with room to spare. */
+export const CLAIM_SECONDS = 30;
+
+/** ISO 8601 UTC to the second, like every stored timestamp (so they compare as text). */
+export function timestampAt(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface ClaimedEvent {
+  id: string;
+  event: BeaconEvent;
+  webhookUrl: string | null;
+}
+
+/** What became of each event id of a batch when claiming. */
+export type Claim =
+  | { kind: 'claimed'; claimed: ClaimedEvent }
+  /** Unknown, or already delivered, dead or skipped: nothing to send. */
+  | { kind: 'settled'; status: DeliveryStatus | 'unknown' }
+  /** Another consumer is sending it right now; try again once its claim has lapsed. */
+  | { kind: 'busy'; retryInSeconds: number };
+
+/** Claims the pending events among `ids` for this consumer (`token`), and reads the webhook
+ * URL of their clients as it is now. */
+export async function claimEvents(db: Database, ids: string[], token: string, now = Date.now()): Promise<Map<string, Claim>> {
+  const nowText = timestampAt(now);
+  const claimedRows = await db
+    .update(webhookEvents)
+    .set({ claimToken: token, claimedUntil: timestampAt(now + CLAIM_SECONDS * 1000) })
+    .where(
+      and(
+        inArray(webhookEvents.id, ids),
+        eq(webhookEvents.deliveryStatus, 'pending'),
+        or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, nowText)),
+      ),
+    )
+    .returning({ id: webhookEvents.id, clientId: webhookEvents.clientId, payload: webhookEvents.payload });
+
+  const result = new Map<string, Claim>();
+  const clientIds = [...new Set(claimedRows.map((row) => row.clientId))];
+  const rest = ids.filter((id) => !claimedRows.some((row) => row.id === id));
+  const [urls, others] = await Promise.all([
+    clientIds.length ? db.select({ id: clients.id, webhookUrl: clients.webhookUrl }).from(clients).where(inArray(clients.id, clientIds)) : [],
+    rest.length
+      ? db
+          .select({ id: webhookEvents.id, status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil })
+          .from(webhookEvents)
+          .where(inArray(webhookEvents.id, rest))
+      : [],
+  ]);
+  const urlOf = new Map(urls.map((c) => [c.id, c.webhookUrl]));
+  for (const row of claimedRows) {
+    result.set(row.id, { kind: 'claimed', claimed: { id: row.id, event: row.payload as BeaconEvent, webhookUrl: urlOf.get(row.clientId) ?? null } });
+  }
+  for (const id of rest) {
+    const row = others.find((o) => o.id === id);
+    if (!row || row.status !== 'pending') {
+      result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
+    } else {
+      const until = row.claimedUntil ? Date.parse(row.claimedUntil) : now;
+      result.set(id, { kind: 'busy', retryInSeconds: Math.max(1, Math.ceil((until - now) / 1000) + 1) });
+    }
+  }
+  return result;
+}
+
+/** Only the holder of the claim writes the outcome: a consumer whose claim lapsed and was
+ * taken over changes nothing. */
+const heldBy = (id: string, token: string) => and(eq(webhookEvents.id, id), eq(webhookEvents.claimToken, token));
+
+const released = { claimToken: null, claimedUntil: null };
+const sqlIncrement = sql`${webhookEvents.deliveryAttempts} + 1`;
+
+export async function recordDelivered(db: Database, id: string, token: string, status: number, now = Date.now()): Promise<void> {
+  const at = timestampAt(now);
+  await db
+    .update(webhookEvents)
+    .set({
+      ...released,
+      deliveryStatus: 'delivered',
+      deliveryAttempts: sqlIncrement,
+      lastAttemptAt: at,
+      lastHttpStatus: status,
+      lastError: null,
+      nextAttemptAt: null,
+      deliveredAt: at,
+    })
+    .where(heldBy(id, token));
+}
+
+/** A failed attempt. `retryInSeconds` is null after the last attempt: the message is on its
+ * way to the dead-letter queue, whose consumer marks the delivery dead. */
+export async function recordFailure(
+  db: Database,
+  id: string,
+  token: string,
+  failure: { status: number | null; error: string; retryInSeconds: number | null },
+  now = Date.now(),
+): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({
+      ...released,
+      deliveryAttempts: sqlIncrement,
+      lastAttemptAt: timestampAt(now),
+      lastHttpStatus: failure.status,
+      lastError: failure.error,
+      nextAttemptAt: failure.retryInSeconds === null ? null : timestampAt(now + failure.retryInSeconds * 1000),
+    })
+    .where(heldBy(id, token));
+}
+
+/** No webhook URL when the event was due: given up at once (not retried), visible in the
+ * log, and re-sendable with `/dashboard/webhook/delivery/retry` once a URL is set. */
+export async function recordSkipped(db: Database, id: string, token: string, now = Date.now()): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({
+      ...released,
+      deliveryStatus: 'skipped',
+      lastError: 'no webhook URL was set for this client when the event was due; set one with /dashboard/webhook/update, then retry',
+      nextAttemptAt: null,
+      givenUpAt: timestampAt(now),
+    })
+    .where(heldBy(id, token));
+}
+
+/** The dead-letter consumer: a pending delivery whose last attempt failed becomes dead.
+ * Idempotent, and a delivery that was delivered meanwhile stays delivered. */
+export async function markDead(db: Database, id: string, now = Date.now()): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
+    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending')));
+}
+
+/** One entry of the delivery log. */
+export function deliveryView(row: EventRow, environment: Environment) {
+  return {
+    delivery_id: row.id,
+    event: {
+      id: row.id,
+      webhook_code: row.webhookCode,
+      created_at: row.createdAt,
+      /** The body as delivered (Plaid's webhook). */
+      payload: webhookBody(row.payload as BeaconEvent, environment),
+    },
+    status: row.deliveryStatus,
+    attempts: row.deliveryAttempts,
+    last_attempt_at: row.lastAttemptAt,
+    last_http_status: row.lastHttpStatus,
+    last_error: row.lastError,
+    next_attempt_at: row.nextAttemptAt,
+    delivered_at: row.deliveredAt,
+    given_up_at: row.givenUpAt,
+  };
+}
+
+/** `/dashboard/webhook/delivery/list`: the client's deliveries, newest first, optionally of
+ * one status. The cursor is bound to the client and the status filter. */
+export async function listDeliveries(
+  db: Database,
+  secrets: Secrets,
+  clientId: string,
+  input: { cursor?: string | null | undefined; status?: DeliveryStatus | null | undefined },
+) {
+  const scope = `webhook-deliveries:${clientId}:${input.status ?? '*'}`;
+  const before = input.cursor ? Number(await decodeCursor(secrets.hmacKey, scope, input.cursor)) : null;
+  const conditions: SQL[] = [eq(webhookEvents.clientId, clientId)];
+  if (input.status) conditions.push(eq(webhookEvents.deliveryStatus, input.status));
+  if (before !== null) conditions.push(lt(webhookEvents.seq, before));
+  const rows = await db
+    .select()
+    .from(webhookEvents)
+    .where(and(...conditions))
+    .orderBy(desc(webhookEvents.seq))
+    .limit(PAGE_SIZE + 1)
+    .all();
+  const { items, hasMore } = page(rows);
+  const last = items.at(-1);
+  return {
+    deliveries: items.map((row) => deliveryView(row, secrets.environment)),
+    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
+  };
+}
+
+/** `/dashboard/webhook/delivery/retry`: puts a dead or skipped delivery back to pending and
+ * hands it to the queue again, with a fresh schedule. Another client's delivery is "not
+ * found", like an unknown id. */
+export async function retryDelivery(env: Env, db: Database, secrets: Secrets, clientId: string, deliveryId: string) {
+  const mine = and(eq(webhookEvents.id, deliveryId), eq(webhookEvents.clientId, clientId));
+  const current = await db.select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get();
+  if (!current) throw errors.notFound('delivery_id');
+  const refuse = (status: string) =>
+    errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
+  if (!RETRYABLE.includes(current.status)) throw refuse(current.status);
+
+  // `enqueued_at` goes back to null with the status, so that if the send below fails the
+  // outbox sweep hands the event over instead.
+  const row = await db
+    .update(webhookEvents)
+    .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, ...released })
+    .where(and(mine, inArray(webhookEvents.deliveryStatus, RETRYABLE)))
+    .returning()
+    .get();
+  if (!row) throw refuse('no longer dead or skipped'); // another retry got there first
+  await dispatch(env, { eventIds: [row.id], fanoutReportIds: [] });
+  return deliveryView(row, secrets.environment);
+}

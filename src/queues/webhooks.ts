@@ -1,0 +1,59 @@
+import { database } from '../db';
+import type { WebhookMessage } from '../domain/outbox';
+import { markDead } from '../domain/webhooks/deliveries';
+import { deliverBatch } from '../domain/webhooks/deliver';
+import { isLastAttempt, retryPolicy, scheduledDelay, DEFAULT_BASE_DELAY_SECONDS } from '../domain/webhooks/schedule';
+import type { Env } from '../env';
+
+/** `beacon-webhooks`: delivers each event; every message is acked or retried on its own,
+ * with the delay of the retry schedule (domain/webhooks/schedule.ts). A message whose last
+ * attempt fails is retried without a delay, and Queues moves it to the dead-letter queue. */
+export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  const messages = batch.messages;
+  try {
+    const decisions = await deliverBatch(
+      env,
+      messages.map((m) => ({ eventId: m.body.eventId, attempts: m.attempts })),
+    );
+    decisions.forEach((decision, i) => {
+      const message = messages[i]!;
+      if (decision.action === 'ack') message.ack();
+      else if (decision.delaySeconds === undefined) message.retry();
+      else message.retry({ delaySeconds: decision.delaySeconds });
+    });
+  } catch (error) {
+    // The batch could not start (configuration, D1, the signing key): nothing was sent, so
+    // every message is tried again on the schedule.
+    console.error(`webhook batch of ${messages.length} failed before sending`, error);
+    let base = DEFAULT_BASE_DELAY_SECONDS;
+    try {
+      base = retryPolicy(env).baseDelaySeconds;
+    } catch {
+      // a bad WEBHOOK_RETRY_BASE_SECONDS is what failed; keep Plaid's schedule
+    }
+    for (const message of messages) {
+      if (isLastAttempt(message.attempts)) message.retry();
+      else message.retry({ delaySeconds: scheduledDelay({ baseDelaySeconds: base }, message.attempts) });
+    }
+  }
+}
+
+/** How long the dead-letter consumer waits before trying again to record a dead delivery. */
+const DEAD_LETTER_RETRY_SECONDS = 60;
+
+/** `beacon-webhooks-dead`: marks each delivery dead in the log, where an analyst sees it and
+ * can re-send it (`/dashboard/webhook/delivery/retry`). */
+export async function handleWebhookDeadLetters(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  const db = database(env.DB);
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await markDead(db, message.body.eventId);
+        message.ack();
+      } catch (error) {
+        console.error(`webhook ${message.body.eventId}: could not record the dead letter`, error);
+        message.retry({ delaySeconds: DEAD_LETTER_RETRY_SECONDS });
+      }
+    }),
+  );
+}

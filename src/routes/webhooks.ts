@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { updateClient } from '../domain/clients';
+import { DELIVERY_STATUSES, listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
+import { getVerificationKey, rotateSigningKey } from '../domain/webhooks/keys';
+import { validateWebhookUrl } from '../domain/webhook-url';
+import { register, type App } from '../http/endpoint';
+import { Cursor, ObjectId } from '../schemas/fields';
+
+// Request shapes. The API plane's is the spec's; the dashboard and admin ones are this
+// project's contract (PRODUCT.md §2).
+export const WebhookVerificationKeyGetRequest = z.strictObject({ key_id: ObjectId });
+export const WebhookKeyRotateRequest = z.strictObject({});
+export const WebhookUpdateRequest = z.strictObject({
+  /** `null` removes the URL: events are then skipped (visible in the log, re-sendable). */
+  url: z.string().max(2048, 'must be at most 2048 characters').nullable(),
+});
+export const WebhookDeliveryListRequest = z.strictObject({
+  cursor: Cursor,
+  status: z.enum(DELIVERY_STATUSES, `must be one of ${DELIVERY_STATUSES.join(', ')}`).nullish(),
+});
+export const WebhookDeliveryRetryRequest = z.strictObject({ delivery_id: ObjectId });
+
+/** Webhooks (PRODUCT.md §5.5, docs/webhooks.md): verification keys, the member's URL and
+ * its delivery log. */
+export function registerWebhookRoutes(app: App): void {
+  register(app, {
+    path: '/webhook_verification_key/get',
+    plane: 'api',
+    request: WebhookVerificationKeyGetRequest,
+    handle: async ({ db, secrets, input }) => ({ key: await getVerificationKey(db, secrets, input.key_id) }),
+  });
+
+  register(app, {
+    path: '/admin/webhook_key/rotate',
+    plane: 'admin',
+    request: WebhookKeyRotateRequest,
+    handle: async ({ db, secrets }) => ({ key_id: (await rotateSigningKey(db, secrets)).kid }),
+  });
+
+  register(app, {
+    path: '/dashboard/webhook/update',
+    plane: 'dashboard',
+    request: WebhookUpdateRequest,
+    async handle({ db, secrets, client, input }) {
+      // Checked here too so that a refusal names this endpoint's field, `url`.
+      const url = input.url === null ? null : validateWebhookUrl(input.url, secrets.environment, 'url');
+      const updated = await updateClient(db, secrets, { client_id: client.id, webhook_url: url });
+      return { webhook_url: updated.webhookUrl };
+    },
+  });
+
+  register(app, {
+    path: '/dashboard/webhook/delivery/list',
+    plane: 'dashboard',
+    request: WebhookDeliveryListRequest,
+    handle: ({ db, secrets, client, input }) => listDeliveries(db, secrets, client.id, input),
+  });
+
+  register(app, {
+    path: '/dashboard/webhook/delivery/retry',
+    plane: 'dashboard',
+    request: WebhookDeliveryRetryRequest,
+    handle: async ({ env, db, secrets, client, input }) => ({
+      delivery: await retryDelivery(env, db, secrets, client.id, input.delivery_id),
+    }),
+  });
+}

@@ -1,0 +1,101 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
+import worker from '../../src';
+import { database } from '../../src/db';
+import { clients } from '../../src/db/schema';
+import { Changeset } from '../../src/domain/changeset';
+import { dispatch, type WebhookMessage } from '../../src/domain/outbox';
+import type { Env } from '../../src/env';
+import { nowTimestamp } from '../../src/lib/time';
+import { api, newBeaconUser, newClient, newProgram } from './support/api';
+import { deliveryOf, memberWithReceiver, stranger } from './webhooks-support';
+
+const eventRow = (id: string) =>
+  env.DB.prepare('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?').bind(id).first<{ id: string; enqueued_at: string | null; delivery_status: string }>();
+
+/** The Worker's env with a webhook queue whose sends fail, as during a Queues outage. */
+function envWithBrokenQueue(): Env {
+  return {
+    ...env,
+    WEBHOOK_QUEUE: {
+      send: () => Promise.reject(new Error('Queue send failed (simulated outage)')),
+      sendBatch: () => Promise.reject(new Error('Queue sendBatch failed (simulated outage)')),
+    } as unknown as Queue<WebhookMessage>,
+  };
+}
+
+/** The Worker's env with the real webhook queue, recording what is sent to it. */
+function envRecordingSends(sent: string[]): Env {
+  const queue = env.WEBHOOK_QUEUE;
+  return {
+    ...env,
+    WEBHOOK_QUEUE: {
+      send: (body: WebhookMessage, options?: QueueSendOptions) => (sent.push(body.eventId), queue.send(body, options)),
+      sendBatch: (messages: Iterable<MessageSendRequest<WebhookMessage>>, options?: QueueSendBatchOptions) => {
+        for (const m of messages) sent.push(m.body.eventId);
+        return queue.sendBatch(messages, options);
+      },
+    } as unknown as Queue<WebhookMessage>,
+  };
+}
+
+describe('the webhook outbox', () => {
+  it('a failed write leaves no event: the event stands or falls with its change', async () => {
+    const client = await newClient();
+    const db = database(env.DB);
+    const now = nowTimestamp();
+    const changes = new Changeset(db, now)
+      .event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_AtomicAtomic01' })
+      // The change's own write fails (a duplicate client id), after the event in the batch.
+      .add(db.insert(clients).values({ id: client.client_id, name: 'dup', secretDigest: 'x', createdAt: now, updatedAt: now }));
+    await expect(changes.write()).rejects.toThrow();
+    expect(await eventRow(changes.eventIds[0]!)).toBeNull();
+  });
+
+  it('a refused request writes no event', async () => {
+    const client = await newClient();
+    const user = await newBeaconUser(client, await newProgram(client), stranger());
+    const count = () => env.DB.prepare('SELECT COUNT(*) AS n FROM webhook_events WHERE client_id = ?').bind(client.client_id).first<{ n: number }>();
+    const before = (await count())!.n;
+    // `rejected` needs a report or a confirmed syndication: refused, nothing written.
+    const refused = await api(client, '/beacon/user/review', { beacon_user_id: user.id, status: 'rejected' });
+    expect(refused.status).toBe(400);
+    expect((await count())!.n).toBe(before);
+  });
+
+  it('an event whose queue send failed is handed over by the sweep (cron), then delivered', async () => {
+    const { client, receiver } = await memberWithReceiver();
+    const changes = new Changeset(database(env.DB), nowTimestamp()).event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_SweptSwept0001' });
+    await changes.write();
+    const eventId = changes.eventIds[0]!;
+
+    // The write path's dispatch fails: the row stays, not handed over, and visible as pending.
+    await dispatch(envWithBrokenQueue(), { eventIds: [eventId], fanoutReportIds: [] });
+    expect(await eventRow(eventId)).toMatchObject({ enqueued_at: null, delivery_status: 'pending' });
+    expect((await deliveryOf(client, eventId))?.status).toBe('pending');
+
+    // A young row is left to the write path; once past the sweep's grace it is the sweep's.
+    const sent: string[] = [];
+    const sweep = async () => {
+      const ctx = createExecutionContext();
+      await worker.scheduled!(createScheduledController({ cron: '* * * * *' }), envRecordingSends(sent), ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    await sweep();
+    expect(sent).not.toContain(eventId);
+    await env.DB.prepare("UPDATE webhook_events SET created_at = '2000-01-01T00:00:00Z' WHERE id = ?").bind(eventId).run();
+    await sweep();
+    expect(sent).toContain(eventId);
+    expect((await eventRow(eventId))!.enqueued_at).toMatch(/Z$/);
+
+    // The real queue hands it to the real consumer, which delivers it.
+    await vi.waitFor(async () => expect(await receiver.received()).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    expect((await receiver.received())[0]!.headers['beacon-event-id']).toBe(eventId);
+    await vi.waitFor(async () => expect((await deliveryOf(client, eventId))?.status).toBe('delivered'));
+
+    // Handed over once: a later sweep does not send it again.
+    sent.length = 0;
+    await sweep();
+    expect(sent).not.toContain(eventId);
+  });
+});
