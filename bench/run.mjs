@@ -9,8 +9,9 @@ import { TEST_SECRETS } from '../test/secrets.ts';
 import { benchMatching } from './matching.mjs';
 import { benchNetwork } from './network.mjs';
 import { benchUsers } from './users.mjs';
+import { benchWebhooks } from './webhooks.mjs';
 
-const SECTIONS = { users: benchUsers, matching: benchMatching, network: benchNetwork };
+const SECTIONS = { users: benchUsers, matching: benchMatching, network: benchNetwork, webhooks: benchWebhooks };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));

@@ -1,5 +1,7 @@
 /** Delivering a batch of queued events: claim, sign, POST, record, and decide for each
- * message whether it is done (ack) or tried again later (retry with a delay). */
+ * message whether it is done (ack) or tried again later (retry with a delay). Two D1 round
+ * trips per batch whatever its size: the claim (with the reads), and the outcomes. */
+import type { BatchItem } from 'drizzle-orm/batch';
 import { database, type Database } from '../../db';
 import type { Env, Environment } from '../../env';
 import { loadSecrets } from '../../secrets';
@@ -20,34 +22,6 @@ export interface DeliveryMessage {
 /** `retry` without a delay after the last attempt sends the message to the dead-letter queue. */
 export type Decision = { action: 'ack' } | { action: 'retry'; delaySeconds?: number };
 
-export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promise<Decision[]> {
-  const secrets = await loadSecrets(env);
-  const policy = retryPolicy(env);
-  const db = database(env.DB);
-  const token = crypto.randomUUID();
-  const ids = [...new Set(messages.map((m) => m.eventId))];
-  const [claims, key] = await Promise.all([claimEvents(db, ids, token), currentSigningKey(db, secrets)]);
-
-  const seen = new Set<string>();
-  return Promise.all(
-    messages.map(async (message): Promise<Decision> => {
-      const claim = claims.get(message.eventId);
-      // A second message for the same event in this batch: the first one carries it.
-      if (seen.has(message.eventId)) return { action: 'ack' };
-      seen.add(message.eventId);
-      if (!claim || claim.kind === 'settled') return { action: 'ack' };
-      if (claim.kind === 'busy') return { action: 'retry', delaySeconds: claim.retryInSeconds };
-      try {
-        return await deliverOne({ db, key, policy, token, environment: secrets.environment }, claim.claimed, message.attempts);
-      } catch (error) {
-        // D1 or signing failed: try again on the schedule (the claim lapses by itself).
-        console.error(`webhook ${message.eventId}: delivery failed unexpectedly`, error);
-        return isLastAttempt(message.attempts) ? { action: 'retry' } : { action: 'retry', delaySeconds: scheduledDelay(policy, message.attempts) };
-      }
-    }),
-  );
-}
-
 interface Context {
   db: Database;
   key: SigningKey;
@@ -56,19 +30,61 @@ interface Context {
   environment: Environment;
 }
 
-async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number): Promise<Decision> {
-  if (!claimed.webhookUrl) {
-    await recordSkipped(ctx.db, claimed.id, ctx.token);
-    return { action: 'ack' };
+/** What one claimed message led to: its decision, and the write that records it. */
+interface Result {
+  decision: Decision;
+  write: BatchItem<'sqlite'>;
+}
+
+export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promise<Decision[]> {
+  const secrets = await loadSecrets(env);
+  const policy = retryPolicy(env);
+  const db = database(env.DB);
+  const token = crypto.randomUUID();
+  const ids = [...new Set(messages.map((m) => m.eventId))];
+  const [claims, key] = await Promise.all([claimEvents(db, ids, token), currentSigningKey(db, secrets)]);
+  const ctx: Context = { db, key, policy, token, environment: secrets.environment };
+
+  const seen = new Set<string>();
+  const results = await Promise.all(
+    messages.map(async (message): Promise<Decision | Result> => {
+      const claim = claims.get(message.eventId);
+      // A second message for the same event in this batch: the first one carries it.
+      if (seen.has(message.eventId)) return { action: 'ack' };
+      seen.add(message.eventId);
+      if (!claim || claim.kind === 'settled') return { action: 'ack' };
+      if (claim.kind === 'busy') return { action: 'retry', delaySeconds: claim.retryInSeconds };
+      return deliverOne(ctx, claim.claimed, message.attempts);
+    }),
+  );
+
+  const writes = results.flatMap((r) => ('write' in r ? [r.write] : []));
+  const [first, ...rest] = writes;
+  try {
+    if (first) await db.batch([first, ...rest]);
+  } catch (error) {
+    // The outcomes could not be recorded: try again on the schedule (a delivered event may
+    // then be sent once more — at least once — with the same Beacon-Event-Id). The claims
+    // lapse by themselves.
+    console.error('webhook outcomes could not be recorded', error);
+    return messages.map((m, i) => {
+      const r = results[i]!;
+      if (!('write' in r)) return r;
+      return isLastAttempt(m.attempts) ? { action: 'retry' } : { action: 'retry', delaySeconds: scheduledDelay(policy, m.attempts) };
+    });
   }
+  return results.map((r) => ('write' in r ? r.decision : r));
+}
+
+async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number): Promise<Result> {
+  if (!claimed.webhookUrl) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token) };
   const outcome = await attemptDelivery(ctx, claimed, claimed.webhookUrl, attempt);
-  if (outcome.ok) {
-    await recordDelivered(ctx.db, claimed.id, ctx.token, outcome.status);
-    return { action: 'ack' };
-  }
+  if (outcome.ok) return { decision: { action: 'ack' }, write: recordDelivered(ctx.db, claimed.id, ctx.token, outcome.status) };
   const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
-  await recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, error: outcome.error, retryInSeconds: delay });
-  return delay === null ? { action: 'retry' } : { action: 'retry', delaySeconds: delay };
+  return {
+    decision: delay === null ? { action: 'retry' } : { action: 'retry', delaySeconds: delay },
+    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, error: outcome.error, retryInSeconds: delay }),
+  };
 }
 
 async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: string, attempt: number): Promise<AttemptOutcome> {
@@ -80,14 +96,20 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
   } catch (error) {
     return { ok: false, status: null, error: `the webhook URL is not allowed: ${(error as Error).message}`, retryAfterSeconds: null };
   }
-  const body = serialiseBody(webhookBody(claimed.event, ctx.environment));
-  return sendAttempt({
-    url,
-    body,
-    headers: {
-      'Plaid-Verification': await signBody(ctx.key, body),
-      [EVENT_ID_HEADER]: claimed.id,
-      [ATTEMPT_HEADER]: String(attempt),
-    },
-  });
+  try {
+    const body = serialiseBody(webhookBody(claimed.event, ctx.environment));
+    return await sendAttempt({
+      url,
+      body,
+      headers: {
+        'Plaid-Verification': await signBody(ctx.key, body),
+        [EVENT_ID_HEADER]: claimed.id,
+        [ATTEMPT_HEADER]: String(attempt),
+      },
+    });
+  } catch (error) {
+    // Signing failed (sendAttempt itself does not throw): a failed attempt like any other.
+    console.error(`webhook ${claimed.id}: could not sign`, error);
+    return { ok: false, status: null, error: 'the webhook could not be signed', retryAfterSeconds: null };
+  }
 }

@@ -48,41 +48,40 @@ export type Claim =
   /** Another consumer is sending it right now; try again once its claim has lapsed. */
   | { kind: 'busy'; retryInSeconds: number };
 
-/** Claims the pending events among `ids` for this consumer (`token`), and reads the webhook
- * URL of their clients as it is now. */
+/** Claims the pending events among `ids` for this consumer (`token`) and reads them with
+ * their client's webhook URL as it is now: one D1 batch (one round trip, one transaction). */
 export async function claimEvents(db: Database, ids: string[], token: string, now = Date.now()): Promise<Map<string, Claim>> {
-  const nowText = timestampAt(now);
-  const claimedRows = await db
-    .update(webhookEvents)
-    .set({ claimToken: token, claimedUntil: timestampAt(now + CLAIM_SECONDS * 1000) })
-    .where(
-      and(
-        inArray(webhookEvents.id, ids),
-        eq(webhookEvents.deliveryStatus, 'pending'),
-        or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, nowText)),
+  const [, rows] = await db.batch([
+    db
+      .update(webhookEvents)
+      .set({ claimToken: token, claimedUntil: timestampAt(now + CLAIM_SECONDS * 1000) })
+      .where(
+        and(
+          inArray(webhookEvents.id, ids),
+          eq(webhookEvents.deliveryStatus, 'pending'),
+          or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now))),
+        ),
       ),
-    )
-    .returning({ id: webhookEvents.id, clientId: webhookEvents.clientId, payload: webhookEvents.payload });
+    db
+      .select({
+        id: webhookEvents.id,
+        payload: webhookEvents.payload,
+        status: webhookEvents.deliveryStatus,
+        claimToken: webhookEvents.claimToken,
+        claimedUntil: webhookEvents.claimedUntil,
+        webhookUrl: clients.webhookUrl,
+      })
+      .from(webhookEvents)
+      .leftJoin(clients, eq(clients.id, webhookEvents.clientId))
+      .where(inArray(webhookEvents.id, ids)),
+  ]);
 
   const result = new Map<string, Claim>();
-  const clientIds = [...new Set(claimedRows.map((row) => row.clientId))];
-  const rest = ids.filter((id) => !claimedRows.some((row) => row.id === id));
-  const [urls, others] = await Promise.all([
-    clientIds.length ? db.select({ id: clients.id, webhookUrl: clients.webhookUrl }).from(clients).where(inArray(clients.id, clientIds)) : [],
-    rest.length
-      ? db
-          .select({ id: webhookEvents.id, status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil })
-          .from(webhookEvents)
-          .where(inArray(webhookEvents.id, rest))
-      : [],
-  ]);
-  const urlOf = new Map(urls.map((c) => [c.id, c.webhookUrl]));
-  for (const row of claimedRows) {
-    result.set(row.id, { kind: 'claimed', claimed: { id: row.id, event: row.payload as BeaconEvent, webhookUrl: urlOf.get(row.clientId) ?? null } });
-  }
-  for (const id of rest) {
-    const row = others.find((o) => o.id === id);
-    if (!row || row.status !== 'pending') {
+  for (const id of ids) {
+    const row = rows.find((r) => r.id === id);
+    if (row?.claimToken === token) {
+      result.set(id, { kind: 'claimed', claimed: { id, event: row.payload as BeaconEvent, webhookUrl: row.webhookUrl } });
+    } else if (!row || row.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
       const until = row.claimedUntil ? Date.parse(row.claimedUntil) : now;
@@ -99,9 +98,11 @@ const heldBy = (id: string, token: string) => and(eq(webhookEvents.id, id), eq(w
 const released = { claimToken: null, claimedUntil: null };
 const sqlIncrement = sql`${webhookEvents.deliveryAttempts} + 1`;
 
-export async function recordDelivered(db: Database, id: string, token: string, status: number, now = Date.now()): Promise<void> {
+/** The outcomes of a batch's attempts are written together: each function below returns its
+ * statement, and the consumer runs them in one D1 batch. */
+export function recordDelivered(db: Database, id: string, token: string, status: number, now = Date.now()) {
   const at = timestampAt(now);
-  await db
+  return db
     .update(webhookEvents)
     .set({
       ...released,
@@ -118,14 +119,14 @@ export async function recordDelivered(db: Database, id: string, token: string, s
 
 /** A failed attempt. `retryInSeconds` is null after the last attempt: the message is on its
  * way to the dead-letter queue, whose consumer marks the delivery dead. */
-export async function recordFailure(
+export function recordFailure(
   db: Database,
   id: string,
   token: string,
   failure: { status: number | null; error: string; retryInSeconds: number | null },
   now = Date.now(),
-): Promise<void> {
-  await db
+) {
+  return db
     .update(webhookEvents)
     .set({
       ...released,
@@ -140,8 +141,8 @@ export async function recordFailure(
 
 /** No webhook URL when the event was due: given up at once (not retried), visible in the
  * log, and re-sendable with `/dashboard/webhook/delivery/retry` once a URL is set. */
-export async function recordSkipped(db: Database, id: string, token: string, now = Date.now()): Promise<void> {
-  await db
+export function recordSkipped(db: Database, id: string, token: string, now = Date.now()) {
+  return db
     .update(webhookEvents)
     .set({
       ...released,
