@@ -79,16 +79,22 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; error:
   return expect.unreachable('the call succeeded');
 }
 
-/** Leslie Knope, as in Plaid's examples. */
-const leslie = (): BeaconUserRequestData => ({
-  date_of_birth: '1975-01-18',
-  name: { given_name: 'Leslie', family_name: 'Knope' },
-  address: { street: '123 Main St.', street2: 'Unit 42', city: 'Pawnee', region: 'IN', postal_code: '46001', country: 'US' },
-  email_address: 'leslie@example.com',
-  phone_number: '+19876543212',
-  id_number: { value: '123456789', type: IDNumberType.UsSsn },
-  ip_address: '192.0.2.42',
-});
+/** Leslie Knope as in Plaid's examples, made a distinct person on every call: the suites
+ * share one network, where two identical people are rightly duplicates (or matched to
+ * another test's fraud report). */
+const leslie = (): BeaconUserRequestData => {
+  const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => 'abcdefghijklmnopqrstuvwxyz'[b % 26]).join('');
+  const digits = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b % 10).join('');
+  return {
+    date_of_birth: '1975-01-18',
+    name: { given_name: 'Leslie', family_name: `Knope${tag}` },
+    address: { street: '123 Main St.', street2: 'Unit 42', city: 'Pawnee', region: 'IN', postal_code: '46001', country: 'US' },
+    email_address: `leslie.${tag}@example.com`,
+    phone_number: `+1312${digits(7)}`,
+    id_number: { value: digits(9), type: IDNumberType.UsSsn },
+    ip_address: '192.0.2.42',
+  };
+};
 
 let member: Member;
 let plaid: PlaidApi;
@@ -98,19 +104,20 @@ beforeAll(async () => {
   plaid = plaidClient(member);
 });
 
-const createLeslie = async (clientUserId = `cu-${crypto.randomUUID()}`) =>
-  (await plaid.beaconUserCreate({ program_id: member.program_id, client_user_id: clientUserId, user: leslie() })).data;
+const createLeslie = async (clientUserId = `cu-${crypto.randomUUID()}`, user = leslie()) =>
+  (await plaid.beaconUserCreate({ program_id: member.program_id, client_user_id: clientUserId, user })).data;
 
 describe('Beacon Users through the SDK', () => {
   it('creates a Beacon User and gets it back', async () => {
-    const created = await createLeslie('cu-leslie');
+    const input = leslie();
+    const created = await createLeslie('cu-leslie', input);
     expect(created).toMatchObject({
       id: expect.stringMatching(/^becusr_[A-Za-z0-9]{14}$/),
       version: 1,
       status: BeaconUserStatus.Cleared,
       program_id: member.program_id,
       client_user_id: 'cu-leslie',
-      user: { ...leslie(), depository_accounts: [] },
+      user: { ...input, depository_accounts: [] },
       audit_trail: { source: BeaconAuditTrailSource.Api, dashboard_user_id: null },
       request_id: expect.stringMatching(/^[A-Za-z0-9]{15}$/),
     });
