@@ -115,6 +115,8 @@ export const webhookEvents = sqliteTable(
     index('webhook_events_by_client').on(t.clientId, t.seq),
     index('webhook_events_pending').on(t.enqueuedAt),
     index('webhook_events_by_client_status').on(t.clientId, t.deliveryStatus, t.seq),
+    // The sweep's reconciliation reads only events still in flight.
+    index('webhook_events_in_flight').on(t.enqueuedAt).where(sql`delivery_status = 'pending'`),
   ],
 );
 
@@ -233,3 +235,15 @@ export const webhookKeys = sqliteTable(
   // At most one current key per environment: concurrent first uses insert one, not two.
   (t) => [uniqueIndex('webhook_keys_one_current').on(t.environment).where(sql`expires_at IS NULL`)],
 );
+
+/** Fan-out messages that failed every retry (the fan-out dead-letter queue's consumer writes
+ * them here), so the operator sees them and can send them again. */
+export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  reportId: text('report_id').notNull(),
+  /** The page of the fan-out that failed: it continues after this user id. */
+  after: text('after'),
+  createdAt: text('created_at').notNull(),
+  retriedAt: text('retried_at'),
+});

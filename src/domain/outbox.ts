@@ -1,4 +1,4 @@
-import { and, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { database } from '../db';
 import { beaconReports, webhookEvents } from '../db/schema';
 import type { Env } from '../env';
@@ -37,20 +37,35 @@ export async function dispatch(env: Env, changes: Pick<Changeset, 'eventIds' | '
   }
 }
 
-/** The periodic sweep (Cron Trigger): hands over whatever the write path did not. */
-export async function sweepOutbox(env: Env): Promise<{ events: number; fanouts: number }> {
+/** An event still pending this long after its last activity (hand-over, attempt, scheduled
+ * retry) has lost its queue message — longer than any retry delay (12 h) is not needed: the
+ * schedule's next attempt is recorded — and longer than the dead-letter consumer's own
+ * retries (100 × 60 s), so an event on its way to being marked dead is left alone. */
+const LOST_AFTER_MS = 2 * 60 * 60_000;
+
+/** The periodic sweep (Cron Trigger): hands over whatever the write path did not, and hands
+ * over again an event whose queue message was lost (a second message for an event is
+ * harmless: its delivery is claimed before sending). */
+export async function sweepOutbox(env: Env): Promise<{ events: number; lost: number; fanouts: number }> {
   const db = database(env.DB);
   const before = new Date(Date.now() - SWEEP_GRACE_MS).toISOString();
-  const [events, reports] = await db.batch([
+  const lostBefore = new Date(Date.now() - LOST_AFTER_MS).toISOString();
+  const lastActivity = sql`max(coalesce(${webhookEvents.nextAttemptAt}, ''), coalesce(${webhookEvents.lastAttemptAt}, ''), ${webhookEvents.enqueuedAt})`;
+  const [events, lost, reports] = await db.batch([
     db.select({ id: webhookEvents.id }).from(webhookEvents).where(and(isNull(webhookEvents.enqueuedAt), lt(webhookEvents.createdAt, before))).limit(SWEEP_LIMIT),
+    db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.deliveryStatus, 'pending'), isNotNull(webhookEvents.enqueuedAt), lt(lastActivity, lostBefore)))
+      .limit(SWEEP_LIMIT),
     db
       .select({ id: beaconReports.id })
       .from(beaconReports)
       .where(and(isNull(beaconReports.fanoutEnqueuedAt), isNull(beaconReports.deletedAt), lt(beaconReports.createdAt, before)))
       .limit(SWEEP_LIMIT),
   ]);
-  await dispatch(env, { eventIds: events.map((e) => e.id), fanoutReportIds: reports.map((r) => r.id) });
-  return { events: events.length, fanouts: reports.length };
+  await dispatch(env, { eventIds: [...events, ...lost].map((e) => e.id), fanoutReportIds: reports.map((r) => r.id) });
+  return { events: events.length, lost: lost.length, fanouts: reports.length };
 }
 
 function chunks<T>(items: T[]): T[][] {

@@ -22,6 +22,7 @@ const PREFIX = {
   duplicate: 'becdup',
   user: 'usr',
   event: 'evt',
+  deadLetter: 'dlt',
 } as const;
 
 /** Object ids: prefix + 14 random base62 characters (PRODUCT.md §3). */

@@ -1,4 +1,5 @@
-import { fanOutReport } from '../domain/reports/fanout';
+import { database } from '../db';
+import { fanOutReport, recordFanoutDeadLetters } from '../domain/reports/fanout';
 import type { FanoutMessage } from '../domain/outbox';
 import type { Env } from '../env';
 
@@ -14,5 +15,16 @@ export async function consumeFanout(batch: MessageBatch<FanoutMessage>, env: Env
       console.error(`fan-out of ${message.body.reportId} failed (attempt ${message.attempts})`, error);
       message.retry({ delaySeconds: Math.min(10 * 2 ** message.attempts, 600) });
     }
+  }
+}
+
+/** Fan-out dead letters: recorded for the operator, then acked; retried if D1 fails. */
+export async function consumeFanoutDeadLetters(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
+  try {
+    await recordFanoutDeadLetters(database(env.DB), batch.messages.map((m) => m.body));
+    batch.ackAll();
+  } catch (error) {
+    console.error('fan-out dead letters could not be recorded', error);
+    batch.retryAll({ delaySeconds: 60 });
   }
 }

@@ -1,7 +1,7 @@
 import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
 import type { Env } from '../env';
 import { handleWebhookBatch, handleWebhookDeadLetters } from './webhooks';
-import { consumeFanout } from './fanout';
+import { consumeFanout, consumeFanoutDeadLetters } from './fanout';
 
 export type QueueMessage = WebhookMessage | FanoutMessage;
 
@@ -20,6 +20,8 @@ export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): 
       return handleWebhookDeadLetters(batch as MessageBatch<WebhookMessage>, env);
     case 'report-fanout':
       return consumeFanout(batch as MessageBatch<FanoutMessage>, env);
+    case 'report-fanout-dead':
+      return consumeFanoutDeadLetters(batch as MessageBatch<FanoutMessage>, env);
     default:
       // Not consumed yet: leave the messages on the queue.
       console.error(`no consumer for queue ${batch.queue} (${role})`);

@@ -7,6 +7,7 @@ import {
   updateClient,
 } from '../domain/clients';
 import { findProgram } from '../domain/programs';
+import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { programObject } from '../durable/beacon-program';
 import { unwrap } from '../errors';
 import { register, type App } from '../http/endpoint';
@@ -17,6 +18,8 @@ import {
   AdminClientListRequest,
   AdminClientSecretRotateRequest,
   AdminClientUpdateRequest,
+  AdminFanoutDeadLetterListRequest,
+  AdminFanoutDeadLetterRetryRequest,
 } from '../schemas/admin';
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, and the
@@ -62,6 +65,20 @@ export function registerAdminRoutes(app: App): void {
       await findProgram(db, input.program_id);
       return unwrap(await programObject(env, input.program_id).importBeaconUsers({ programId: input.program_id, users: input.users }));
     },
+  });
+
+  register(app, {
+    path: '/admin/fanout/dead_letter/list',
+    plane: 'admin',
+    request: AdminFanoutDeadLetterListRequest,
+    handle: ({ db, secrets, input }) => listFanoutDeadLetters(db, secrets, input.cursor),
+  });
+
+  register(app, {
+    path: '/admin/fanout/dead_letter/retry',
+    plane: 'admin',
+    request: AdminFanoutDeadLetterRetryRequest,
+    handle: ({ env, db, input }) => retryFanoutDeadLetter(env, db, input.dead_letter_id),
   });
 
   register(app, {

@@ -27,3 +27,6 @@ export const AdminBeaconUserImportRequest = z.strictObject({
     .min(1, 'must list at least one user')
     .max(IMPORT_BATCH, `at most ${IMPORT_BATCH} users per request`),
 });
+
+export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
+export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import worker from '../../src';
 import { FANOUT_PAGE } from '../../src/domain/blocking-index';
 import type { FanoutMessage } from '../../src/domain/outbox';
-import { api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
+import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { expectSpecShape } from './support/spec';
 
 async function member(settings?: Record<string, unknown>) {
@@ -162,5 +162,32 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
       expectError(await api(outsider, '/beacon/report_syndication/list', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
       expectError(await api(outsider, '/beacon/user/get', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
     }
+  });
+});
+
+describe('fan-out dead letters', () => {
+  it('are recorded for the operator, listed, and sent again on request', async () => {
+    const a = await member();
+    const b = await member();
+    const person = stranger();
+    const victim = await newBeaconUser(b.client, b.program, person);
+    const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
+    await vi.waitFor(async () => expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+
+    // A page that failed every retry arrives on the dead-letter queue.
+    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout-dead', [{ id: 'd0', timestamp: new Date(), attempts: 1, body: { reportId: made.id } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    expect(await getQueueResult(batch, ctx)).toMatchObject({ ackAll: true, retryBatch: { retry: false } });
+
+    const listed = await admin('/admin/fanout/dead_letter/list');
+    const letter = listed.body.dead_letters.find((d: { beacon_report_id: string }) => d.beacon_report_id === made.id);
+    expect(letter).toEqual({ id: expect.stringMatching(/^dlt_/), beacon_report_id: made.id, after: null, created_at: expect.any(String), retried_at: null });
+    const retried = await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: letter.id });
+    expect(retried.body.retried_at).toEqual(expect.stringMatching(/Z$/));
+    expectError(await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: 'dlt_00000000000000' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^dead_letter_id not found$/);
+    // Sent again, the page is idempotent: still one syndication.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1);
   });
 });

@@ -99,3 +99,36 @@ describe('the webhook outbox', () => {
     expect(sent).not.toContain(eventId);
   });
 });
+
+describe('the sweep’s reconciliation', () => {
+  it('hands over again an event whose queue message was lost, and leaves live ones alone', async () => {
+    const client = await newClient();
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const insert = (id: string, columns: Record<string, string | number | null>) => {
+      const names = Object.keys(columns);
+      return env.DB.prepare(
+        `INSERT INTO webhook_events (id, client_id, webhook_code, payload, created_at, ${names.join(', ')}) VALUES (?, ?, 'USER_STATUS_UPDATED', ?, ?, ${names.map(() => '?').join(', ')})`,
+      )
+        .bind(id, client.client_id, JSON.stringify({ webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_Reconcile00001' }), hoursAgo(5), ...Object.values(columns))
+        .run();
+    };
+    // Handed over 3 h ago and never heard of since: lost.
+    await insert('evt_LostMessage000001', { enqueued_at: hoursAgo(3) });
+    // Failed 3 h ago with its next attempt due 2.5 h ago: lost too.
+    await insert('evt_LostRetry0000001', { enqueued_at: hoursAgo(4), last_attempt_at: hoursAgo(3), next_attempt_at: hoursAgo(2.5), delivery_attempts: 2 });
+    // Waiting for an 8 h retry: alive.
+    await insert('evt_LongRetry0000001', { enqueued_at: hoursAgo(4), last_attempt_at: hoursAgo(3), next_attempt_at: new Date(Date.now() + 5 * 3_600_000).toISOString(), delivery_attempts: 5 });
+    // Delivered long ago: settled.
+    await insert('evt_Delivered0000001', { enqueued_at: hoursAgo(4), delivery_status: 'delivered', delivered_at: hoursAgo(4) });
+
+    const sent: string[] = [];
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), envRecordingSends(sent), ctx);
+    await waitOnExecutionContext(ctx);
+    expect(sent).toEqual(expect.arrayContaining(['evt_LostMessage000001', 'evt_LostRetry0000001']));
+    expect(sent).not.toContain('evt_LongRetry0000001');
+    expect(sent).not.toContain('evt_Delivered0000001');
+    // The client has no webhook URL: the re-sent messages are consumed and settle as skipped.
+    await vi.waitFor(async () => expect((await eventRow('evt_LostMessage000001'))!.delivery_status).toBe('skipped'), { timeout: 10_000 });
+  });
+});

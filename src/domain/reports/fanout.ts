@@ -3,14 +3,17 @@
  * network fraud, moves from cleared to pending_review. Candidates come from the blocking
  * index a page at a time; each page is one queue message, and each program's users are
  * changed by that program's Durable Object. Idempotent: a report reaches a user once. */
-import { and, eq, inArray } from 'drizzle-orm';
-import { database } from '../../db';
-import { reportSyndications } from '../../db/schema';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { database, type Database } from '../../db';
+import { fanoutDeadLetters, reportSyndications } from '../../db/schema';
 import { programObject } from '../../durable/beacon-program';
 import type { Env } from '../../env';
-import { unwrap } from '../../errors';
+import { errors, unwrap } from '../../errors';
 import { SYSTEM } from '../../http/auth';
+import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
+import type { Secrets } from '../../secrets';
 import { nextVersion, type Deps } from '../beacon-users/service';
 import { FANOUT_PAGE, networkCandidates } from '../blocking-index';
 import { Changeset } from '../changeset';
@@ -77,4 +80,38 @@ export async function applyNetworkReport({ db, secrets, commit }: Deps, cmd: App
   }
   await commit(changes);
   return syndicated;
+}
+
+/** The fan-out dead-letter queue's consumer: a page that failed every retry is recorded for
+ * the operator (`/admin/fanout/dead_letter/*`), never dropped. */
+export async function recordFanoutDeadLetters(db: Database, messages: FanoutMessage[]): Promise<void> {
+  const now = nowTimestamp();
+  const rows = messages.map((m) => ({ id: newId('deadLetter'), reportId: m.reportId, after: m.after ?? null, createdAt: now }));
+  if (rows.length) await db.insert(fanoutDeadLetters).values(rows);
+}
+
+function deadLetterView(row: typeof fanoutDeadLetters.$inferSelect) {
+  return { id: row.id, beacon_report_id: row.reportId, after: row.after, created_at: row.createdAt, retried_at: row.retriedAt };
+}
+
+export async function listFanoutDeadLetters(db: Database, secrets: Secrets, cursor: string | null | undefined) {
+  const scope = 'fanout-dead-letters';
+  const before = cursor ? Number(await decodeCursor(secrets.hmacKey, scope, cursor)) : Number.MAX_SAFE_INTEGER;
+  const rows = await db.select().from(fanoutDeadLetters).where(lt(fanoutDeadLetters.seq, before)).orderBy(desc(fanoutDeadLetters.seq)).limit(PAGE_SIZE + 1).all();
+  const { items, hasMore } = page(rows);
+  const last = items.at(-1);
+  return {
+    dead_letters: items.map(deadLetterView),
+    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
+  };
+}
+
+/** Sends a dead-lettered page again (the fan-out is idempotent, so this is always safe). */
+export async function retryFanoutDeadLetter(env: Env, db: Database, deadLetterId: string) {
+  const row = await db.select().from(fanoutDeadLetters).where(eq(fanoutDeadLetters.id, deadLetterId)).get();
+  if (!row) throw errors.notFound('dead_letter_id');
+  await env.FANOUT_QUEUE.send({ reportId: row.reportId, ...(row.after ? { after: row.after } : {}) });
+  const retriedAt = nowTimestamp();
+  await db.update(fanoutDeadLetters).set({ retriedAt }).where(eq(fanoutDeadLetters.id, row.id));
+  return deadLetterView({ ...row, retriedAt });
 }
