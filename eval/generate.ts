@@ -516,7 +516,8 @@ class Generator {
         const sex = this.pick(['male', 'female'] as const);
         const p = this.person({ country: anchor.country, sex, given: this.otherGiven(anchor.country, sex, a.name.given_name), family: a.name.family_name });
         p.identity.address = a.address && structuredClone(a.address);
-        p.identity.date_of_birth = a.date_of_birth;
+        // An anchor known only by its accounts has no birth date to share: the twin keeps its own.
+        p.identity.date_of_birth = a.date_of_birth ?? p.identity.date_of_birth;
         if (this.chance(0.6)) p.identity.ip_address = a.ip_address;
         if (this.chance(0.15)) p.identity.phone_number = a.phone_number; // a shared home line
         return [this.record(p, kind, p.identity, [], anchor.id)];
