@@ -3,7 +3,7 @@ import type { Database } from '../db';
 import { clients } from '../db/schema';
 import { errors } from '../errors';
 import { constantTimeEqual, keyedDigest } from '../lib/crypto';
-import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
+import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newClientId, newClientSecret } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
 import { nowTimestamp } from '../lib/time';
@@ -67,14 +67,14 @@ export async function getClient(db: Database, clientId: string): Promise<Client>
 }
 
 export async function listClients(db: Database, secrets: Secrets, cursor: string | null | undefined) {
-  const after = cursor ? Number(await decodeCursor(secrets.hmacKey, 'clients', cursor)) : 0;
-  const rows = await db.select().from(clients).where(gt(clients.seq, after)).orderBy(clients.seq).limit(PAGE_SIZE + 1).all();
-  const { items, hasMore } = page(rows);
-  const last = items.at(-1);
-  return {
-    clients: items.map(clientView),
-    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, 'clients', last.seq) : null,
-  };
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    'clients',
+    cursor,
+    (after) => db.select().from(clients).where(gt(clients.seq, after ?? 0)).orderBy(clients.seq).limit(PAGE_SIZE + 1).all(),
+    (client) => client.seq,
+  );
+  return { clients: items.map(clientView), next_cursor };
 }
 
 export async function updateClient(

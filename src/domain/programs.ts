@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db';
 import { programs } from '../db/schema';
 import { errors } from '../errors';
-import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../lib/cursor';
+import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newId } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
 import { nowTimestamp } from '../lib/time';
@@ -133,21 +133,21 @@ export async function assertProgramOwned(db: Database, clientId: string, program
 }
 
 export async function listPrograms(db: Database, secrets: Secrets, clientId: string, cursor: string | null | undefined) {
-  const scope = `programs:${clientId}`;
-  const after = cursor ? Number(await decodeCursor(secrets.hmacKey, scope, cursor)) : 0;
-  const rows = await db
-    .select()
-    .from(programs)
-    .where(and(eq(programs.clientId, clientId), gt(programs.seq, after)))
-    .orderBy(programs.seq)
-    .limit(PAGE_SIZE + 1)
-    .all();
-  const { items, hasMore } = page(rows as Program[]);
-  const last = items.at(-1);
-  return {
-    programs: items.map(programView),
-    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
-  };
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    `programs:${clientId}`,
+    cursor,
+    (after) =>
+      db
+        .select()
+        .from(programs)
+        .where(and(eq(programs.clientId, clientId), gt(programs.seq, after ?? 0)))
+        .orderBy(programs.seq)
+        .limit(PAGE_SIZE + 1)
+        .all(),
+    (program) => program.seq,
+  );
+  return { programs: (items as Program[]).map(programView), next_cursor };
 }
 
 export async function updateProgram(

@@ -22,7 +22,19 @@ export async function decodeCursor(key: CryptoKey, scope: string, cursor: string
   throw errors.invalidField('cursor is invalid: pass the next_cursor of a previous page of the same list');
 }
 
-/** Splits a query result fetched with `PAGE_SIZE + 1` rows into a page and whether more follow. */
-export function page<T>(rows: T[]): { items: T[]; hasMore: boolean } {
-  return { items: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+/** One page of a list ordered by an integer position (a sequence number or a version).
+ * `read(from)` returns up to PAGE_SIZE + 1 rows past `from` — the position in the cursor,
+ * or null for the first page; the extra row only tells that another page follows. */
+export async function listPage<T>(
+  key: CryptoKey,
+  scope: string,
+  cursor: string | null | undefined,
+  read: (from: number | null) => Promise<T[]>,
+  positionOf: (row: T) => number,
+): Promise<{ items: T[]; next_cursor: string | null }> {
+  const from = cursor ? Number(await decodeCursor(key, scope, cursor)) : null;
+  const rows = await read(from);
+  const items = rows.slice(0, PAGE_SIZE);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > PAGE_SIZE && last ? await encodeCursor(key, scope, positionOf(last)) : null };
 }

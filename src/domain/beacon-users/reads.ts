@@ -1,5 +1,5 @@
 import type { Database } from '../../db';
-import { decodeCursor, encodeCursor, page } from '../../lib/cursor';
+import { listPage } from '../../lib/cursor';
 import type { Secrets } from '../../secrets';
 import type { Identity } from './identity';
 import { loadBeaconUser, openIdentity, selectVersions } from './store';
@@ -19,9 +19,13 @@ export async function listBeaconUserHistory(
   cursor: string | null | undefined,
 ) {
   const { user } = await loadBeaconUser(db, clientId, beaconUserId);
-  const scope = `history:${clientId}:${user.id}`;
-  const before = cursor ? Number(await decodeCursor(secrets.hmacKey, scope, cursor)) : user.version + 1;
-  const { items, hasMore } = page(await selectVersions(db, user.id, before));
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    `history:${clientId}:${user.id}`,
+    cursor,
+    (before) => selectVersions(db, user.id, before ?? user.version + 1),
+    (version) => version.version,
+  );
 
   // Status-only versions share their identity ciphertext: open each distinct one once.
   const opened = new Map<string, Promise<Identity>>();
@@ -30,9 +34,5 @@ export async function listBeaconUserHistory(
     return opened.get(sealed)!;
   };
   const beaconUsers = await Promise.all(items.map(async (v) => beaconUserView(user, v, await open(v.identity))));
-  const last = items.at(-1);
-  return {
-    beacon_users: beaconUsers,
-    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.version) : null,
-  };
+  return { beacon_users: beaconUsers, next_cursor };
 }

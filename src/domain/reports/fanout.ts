@@ -10,7 +10,7 @@ import { programObject } from '../../durable/beacon-program';
 import type { Env } from '../../env';
 import { errors, unwrap } from '../../errors';
 import { SYSTEM } from '../../http/auth';
-import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../../lib/cursor';
+import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
 import type { Secrets } from '../../secrets';
@@ -95,15 +95,21 @@ function deadLetterView(row: typeof fanoutDeadLetters.$inferSelect) {
 }
 
 export async function listFanoutDeadLetters(db: Database, secrets: Secrets, cursor: string | null | undefined) {
-  const scope = 'fanout-dead-letters';
-  const before = cursor ? Number(await decodeCursor(secrets.hmacKey, scope, cursor)) : Number.MAX_SAFE_INTEGER;
-  const rows = await db.select().from(fanoutDeadLetters).where(lt(fanoutDeadLetters.seq, before)).orderBy(desc(fanoutDeadLetters.seq)).limit(PAGE_SIZE + 1).all();
-  const { items, hasMore } = page(rows);
-  const last = items.at(-1);
-  return {
-    dead_letters: items.map(deadLetterView),
-    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
-  };
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    'fanout-dead-letters',
+    cursor,
+    (before) =>
+      db
+        .select()
+        .from(fanoutDeadLetters)
+        .where(lt(fanoutDeadLetters.seq, before ?? Number.MAX_SAFE_INTEGER))
+        .orderBy(desc(fanoutDeadLetters.seq))
+        .limit(PAGE_SIZE + 1)
+        .all(),
+    (row) => row.seq,
+  );
+  return { dead_letters: items.map(deadLetterView), next_cursor };
 }
 
 /** Sends a dead-lettered page again (the fan-out is idempotent, so this is always safe). */

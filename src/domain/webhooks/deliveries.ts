@@ -13,7 +13,7 @@ import type { Database } from '../../db';
 import { clients, webhookEvents } from '../../db/schema';
 import type { Env, Environment } from '../../env';
 import { errors } from '../../errors';
-import { decodeCursor, encodeCursor, page, PAGE_SIZE } from '../../lib/cursor';
+import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import type { Secrets } from '../../secrets';
 import type { BeaconEvent } from '../events';
 import { dispatch } from '../outbox';
@@ -193,24 +193,19 @@ export async function listDeliveries(
   clientId: string,
   input: { cursor?: string | null | undefined; status?: DeliveryStatus | null | undefined },
 ) {
-  const scope = `webhook-deliveries:${clientId}:${input.status ?? '*'}`;
-  const before = input.cursor ? Number(await decodeCursor(secrets.hmacKey, scope, input.cursor)) : null;
-  const conditions: SQL[] = [eq(webhookEvents.clientId, clientId)];
-  if (input.status) conditions.push(eq(webhookEvents.deliveryStatus, input.status));
-  if (before !== null) conditions.push(lt(webhookEvents.seq, before));
-  const rows = await db
-    .select()
-    .from(webhookEvents)
-    .where(and(...conditions))
-    .orderBy(desc(webhookEvents.seq))
-    .limit(PAGE_SIZE + 1)
-    .all();
-  const { items, hasMore } = page(rows);
-  const last = items.at(-1);
-  return {
-    deliveries: items.map((row) => deliveryView(row, secrets.environment)),
-    next_cursor: hasMore && last ? await encodeCursor(secrets.hmacKey, scope, last.seq) : null,
-  };
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    `webhook-deliveries:${clientId}:${input.status ?? '*'}`,
+    input.cursor,
+    (before) => {
+      const conditions: SQL[] = [eq(webhookEvents.clientId, clientId)];
+      if (input.status) conditions.push(eq(webhookEvents.deliveryStatus, input.status));
+      if (before !== null) conditions.push(lt(webhookEvents.seq, before));
+      return db.select().from(webhookEvents).where(and(...conditions)).orderBy(desc(webhookEvents.seq)).limit(PAGE_SIZE + 1).all();
+    },
+    (row) => row.seq,
+  );
+  return { deliveries: items.map((row) => deliveryView(row, secrets.environment)), next_cursor };
 }
 
 /** `/dashboard/webhook/delivery/retry`: puts a dead or skipped delivery back to pending and
