@@ -3,9 +3,9 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/domain/webhooks/message';
 import { MAX_RETRIES, schedule } from '../../src/domain/webhooks/schedule';
-import { api, dashboard, newBeaconUser, newClient, newProgram, type Credentials } from './support/api';
+import { api, dashboard, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { expectSpecShape } from './support/spec';
-import { adminUpdateUrl, consume, deliveryOf, memberWithReceiver, newReceiver, recordEvent, stranger } from './webhooks-support';
+import { adminUpdateUrl, consume, deliveryOf, memberWithReceiver, newReceiver, recordEvent } from './support/webhooks';
 
 /** Verifies a delivery the way Plaid tells its customers to, and returns the JWT's payload. */
 async function verifyLikePlaid(client: Credentials, delivery: { headers: Record<string, string>; body: string }) {

@@ -7,7 +7,7 @@ import { signBody } from '../../src/domain/webhooks/message';
 import { loadSecrets, type Secrets } from '../../src/secrets';
 import { admin, api, expectError, newClient, post } from './support/api';
 import { expectSpecShape } from './support/spec';
-import { consume, memberWithReceiver, recordEvent } from './webhooks-support';
+import { consume, memberWithReceiver, recordEvent } from './support/webhooks';
 
 /** The kid that signed the latest webhook a receiver got. */
 async function kidOfLastDelivery(receiver: Awaited<ReturnType<typeof memberWithReceiver>>['receiver']) {

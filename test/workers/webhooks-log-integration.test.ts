@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PAGE_SIZE } from '../../src/lib/cursor';
 import { dashboard, expectError, newClient } from './support/api';
-import { consume, deliveryOf, memberWithReceiver, recordEvent } from './webhooks-support';
+import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/webhooks';
 
 const list = (client: Parameters<typeof dashboard>[0], body: Record<string, unknown> = {}) => dashboard(client, '/dashboard/webhook/delivery/list', body);
 

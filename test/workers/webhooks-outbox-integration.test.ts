@@ -7,8 +7,8 @@ import { Changeset } from '../../src/domain/changeset';
 import { dispatch, type WebhookMessage } from '../../src/domain/outbox';
 import type { Env } from '../../src/env';
 import { nowTimestamp } from '../../src/lib/time';
-import { api, newBeaconUser, newClient, newProgram } from './support/api';
-import { deliveryOf, memberWithReceiver, stranger } from './webhooks-support';
+import { api, newBeaconUser, newClient, newProgram, stranger } from './support/api';
+import { deliveryOf, memberWithReceiver } from './support/webhooks';
 
 const eventRow = (id: string) =>
   env.DB.prepare('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?').bind(id).first<{ id: string; enqueued_at: string | null; delivery_status: string }>();

@@ -1,14 +1,14 @@
 // Helpers shared by the webhooks-*.test.ts suites.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { expect } from 'vitest';
-import worker from '../../src';
-import { database } from '../../src/db';
-import { Changeset } from '../../src/domain/changeset';
-import type { BeaconEvent } from '../../src/domain/events';
-import type { WebhookMessage } from '../../src/domain/outbox';
-import { nowTimestamp } from '../../src/lib/time';
-import { admin, dashboard, newClient, type Credentials } from './support/api';
-import { RECEIVERS_HOST, type ScriptedAnswer } from './support/webhook-receivers';
+import worker from '../../../src';
+import { database } from '../../../src/db';
+import { Changeset } from '../../../src/domain/changeset';
+import type { BeaconEvent } from '../../../src/domain/events';
+import type { WebhookMessage } from '../../../src/domain/outbox';
+import { nowTimestamp } from '../../../src/lib/time';
+import { admin, dashboard, newClient, type Credentials } from './api';
+import { RECEIVERS_HOST, type ScriptedAnswer } from './webhook-receivers';
 
 /** A fake webhook receiver at the network edge (support/webhook-receivers.ts). */
 export function newReceiver() {
@@ -95,15 +95,3 @@ export async function deliveryOf(client: Credentials, eventId: string) {
 }
 
 export const adminUpdateUrl = (client: Credentials, url: string | null) => admin('/admin/client/update', { client_id: client.client_id, webhook_url: url });
-
-/** A person no other test creates (so no other suite's report or user matches them). */
-export function stranger() {
-  const tag = crypto.randomUUID().replace(/-/g, '').replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
-  const digits = String(crypto.getRandomValues(new Uint32Array(1))[0]).padStart(10, '0');
-  return {
-    date_of_birth: `19${50 + (digits.charCodeAt(0) % 40)}-0${1 + (digits.charCodeAt(1) % 9)}-1${digits.charCodeAt(2) % 9}`,
-    name: { given_name: `Zed${tag.slice(0, 6)}`, family_name: `Quill${tag.slice(6, 14)}` },
-    email_address: `${tag.slice(0, 12)}@example.com`,
-    phone_number: `+1312555${digits.slice(-4)}`,
-  };
-}
