@@ -1,4 +1,5 @@
 import type { Database } from '../db';
+import { SYSTEM, type Actor } from '../domain/actor';
 import { authenticateClient, type Client } from '../domain/clients';
 import { errors } from '../errors';
 import { constantTimeEqual } from '../lib/crypto';
@@ -7,14 +8,6 @@ import type { Secrets } from '../secrets';
 
 /** The three planes of PRODUCT.md §1. */
 export type Plane = 'api' | 'dashboard' | 'admin';
-
-/** Who made a change, as recorded in audit trails. */
-export interface Actor {
-  source: 'api' | 'dashboard' | 'system' | 'bulk_import';
-  dashboardUserId: string | null;
-}
-
-export const SYSTEM: Actor = { source: 'system', dashboardUserId: null };
 
 /** Checks the credentials of a plane and removes them from `body`, so that request
  * schemas describe only the endpoint's own fields. */

@@ -5,7 +5,8 @@ import type { Client } from '../domain/clients';
 import type { Env } from '../env';
 import { errors } from '../errors';
 import { loadSecrets, type Secrets } from '../secrets';
-import { authenticate, type Actor, type Plane } from './auth';
+import type { Actor } from '../domain/actor';
+import { authenticate, type Plane } from './auth';
 import { readJsonObject } from './body';
 import { parseRequest } from './validation';
 

@@ -6,7 +6,7 @@ import type { Env } from '../env';
 /** Fan-out consumer: each message is one page of one report's fan-out, acked when done and
  * retried (with a growing delay) when it fails; after the queue's last retry it goes to the
  * dead-letter queue. Redelivery is harmless: a report reaches each user once. */
-export async function consumeFanout(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
+export async function handleFanoutBatch(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     try {
       await fanOutReport(env, message.body);
@@ -19,7 +19,7 @@ export async function consumeFanout(batch: MessageBatch<FanoutMessage>, env: Env
 }
 
 /** Fan-out dead letters: recorded for the operator, then acked; retried if D1 fails. */
-export async function consumeFanoutDeadLetters(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
+export async function handleFanoutDeadLetters(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
   try {
     await recordFanoutDeadLetters(database(env.DB), batch.messages.map((m) => m.body));
     batch.ackAll();

@@ -1,7 +1,7 @@
 import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
 import type { Env } from '../env';
 import { handleWebhookBatch, handleWebhookDeadLetters } from './webhooks';
-import { consumeFanout, consumeFanoutDeadLetters } from './fanout';
+import { handleFanoutBatch, handleFanoutDeadLetters } from './fanout';
 
 export type QueueMessage = WebhookMessage | FanoutMessage;
 
@@ -19,9 +19,9 @@ export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): 
     case 'webhooks-dead':
       return handleWebhookDeadLetters(batch as MessageBatch<WebhookMessage>, env);
     case 'report-fanout':
-      return consumeFanout(batch as MessageBatch<FanoutMessage>, env);
+      return handleFanoutBatch(batch as MessageBatch<FanoutMessage>, env);
     case 'report-fanout-dead':
-      return consumeFanoutDeadLetters(batch as MessageBatch<FanoutMessage>, env);
+      return handleFanoutDeadLetters(batch as MessageBatch<FanoutMessage>, env);
     default:
       // Not consumed yet: leave the messages on the queue.
       console.error(`no consumer for queue ${batch.queue} (${role})`);

@@ -8,7 +8,7 @@ import { programOfBeaconUser } from '../domain/beacon-users/store';
 import { programObject } from '../durable/beacon-program';
 import type { Env } from '../env';
 import { errors, unwrap } from '../errors';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../domain/actor';
 import { register, type App } from '../http/endpoint';
 import {
   BeaconDuplicateGetRequest,

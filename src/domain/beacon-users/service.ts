@@ -9,7 +9,7 @@ import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
 import { normaliseIdentity } from '../matching/compare';
 import type { ProgramSettings } from '../programs';
 import { capture, errors } from '../../errors';
-import type { Actor } from '../../http/auth';
+import { BULK_IMPORT, type Actor } from '../actor';
 import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
 import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
@@ -105,11 +105,10 @@ export interface ImportBeaconUsers {
 export async function importBeaconUsers(deps: Deps, cmd: ImportBeaconUsers) {
   const program = await deps.db.select({ clientId: programs.clientId }).from(programs).where(eq(programs.id, cmd.programId)).get();
   if (!program) throw errors.notFound('program_id');
-  const actor = { source: 'bulk_import', dashboardUserId: null } as const;
   const results = [];
   for (const { client_user_id, user } of cmd.users) {
     const outcome = await capture(() =>
-      createBeaconUser(deps, { clientId: program.clientId, programId: cmd.programId, clientUserId: client_user_id, data: user, actor }),
+      createBeaconUser(deps, { clientId: program.clientId, programId: cmd.programId, clientUserId: client_user_id, data: user, actor: BULK_IMPORT }),
     );
     results.push(
       outcome.ok

@@ -9,7 +9,7 @@ import { fanoutDeadLetters, reportSyndications } from '../../db/schema';
 import { programObject } from '../../durable/beacon-program';
 import type { Env } from '../../env';
 import { errors, unwrap } from '../../errors';
-import { SYSTEM } from '../../http/auth';
+import { SYSTEM } from '../actor';
 import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';

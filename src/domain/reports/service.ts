@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { beaconReports, blockingKeys, reportKeys, reportSyndications } from '../../db/schema';
 import { errors } from '../../errors';
-import { SYSTEM, type Actor } from '../../http/auth';
+import { SYSTEM, type Actor } from '../actor';
 import { newId } from '../../lib/ids';
 import { nowTimestamp, today } from '../../lib/time';
 import type { BeaconReportType, FraudAmount } from '../../schemas/report';
