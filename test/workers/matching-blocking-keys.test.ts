@@ -5,7 +5,7 @@ import { blockingKeys, MAX_BLOCKING_KEYS } from '../../src/domain/matching/block
 import { compareIdentities } from '../../src/domain/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../../src/domain/matching/rules';
 import { DEFAULT_DUPLICATE_RULES } from '../../src/domain/programs';
-import { leslie } from './matching-fixtures';
+import { leslie } from './support/matching';
 
 const shareKey = (a: Identity, b: Identity) => {
   const keys = new Set(blockingKeys(a));

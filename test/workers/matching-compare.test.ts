@@ -3,7 +3,7 @@ import { generateDataset } from '../../eval/generate';
 import type { Identity } from '../../src/domain/beacon-users/identity';
 import { MATCH_CODES } from '../../src/domain/matching/codes';
 import { compareIdentities, toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../src/domain/matching/compare';
-import { leslie } from './matching-fixtures';
+import { leslie } from './support/matching';
 import { expectSpecShape } from './support/spec';
 
 describe('compareIdentities', () => {

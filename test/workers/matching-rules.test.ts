@@ -4,7 +4,7 @@ import { MATCH_FIELDS, reaches, type MatchRule } from '../../src/domain/matching
 import { compareIdentities, type MatchAnalysis } from '../../src/domain/matching/compare';
 import { matchingRule, NETWORK_RULES, satisfiesRule } from '../../src/domain/matching/rules';
 import { DEFAULT_DUPLICATE_RULES, DuplicateRule } from '../../src/domain/programs';
-import { leslie } from './matching-fixtures';
+import { leslie } from './support/matching';
 
 const analysis = (over: Partial<MatchAnalysis>): MatchAnalysis => ({
   name: 'no_match',

@@ -1,6 +1,7 @@
 /** address: street (house number, street name, unit), city, region, postal code, country. */
 import type { MatchCode } from '../codes';
 import { editDistance, fold, similarity, words } from '../text';
+import type { Identity } from '../../beacon-users/identity';
 
 export interface NormalisedAddress {
   country: string;
@@ -72,14 +73,7 @@ function postalOf(country: string, postal: string | null): string | null {
   return (country === 'US' ? compact.slice(0, 5) : compact) || null;
 }
 
-export function normaliseAddress(address: {
-  street: string;
-  street2: string | null;
-  city: string;
-  region: string | null;
-  postal_code: string | null;
-  country: string;
-} | null): NormalisedAddress | null {
+export function normaliseAddress(address: Identity['address']): NormalisedAddress | null {
   if (!address) return null;
   const line = splitUnit(addressWords(address.street));
   const first = line.street[0];

@@ -1,4 +1,4 @@
-import type { Identity } from '../../src/domain/beacon-users/identity';
+import type { Identity } from '../../../src/domain/beacon-users/identity';
 
 /** Leslie Knope, with every field filled; `over` replaces fields. */
 export function leslie(over: Partial<Identity> = {}): Identity {
