@@ -7,10 +7,10 @@
  * outcome can only raise the user's status: rejected > pending_review > cleared. */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
-import { beaconDuplicates, beaconReports, beaconUsers, beaconUserVersions, reportSyndications } from '../db/schema';
+import { beaconDuplicates, beaconReports, beaconUserVersions, reportSyndications } from '../db/schema';
 import { newId } from '../lib/ids';
 import type { Secrets } from '../secrets';
-import { openIdentity, type BeaconUserRecord, type BeaconUserStatus } from './beacon-users/store';
+import { openIdentity, selectBeaconUsers, type BeaconUserRecord, type BeaconUserStatus } from './beacon-users/store';
 import type { Changeset } from './changeset';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from './matching/compare';
 import { matchingRule, NETWORK_RULES } from './matching/rules';
@@ -154,12 +154,7 @@ async function syndicatedReports(db: Database, beaconUserId: string, reportIds: 
 /** Users with their current version and identity (normalised for comparing). */
 export async function currentIdentities(db: Database, secrets: Secrets, userIds: string[]) {
   if (!userIds.length) return [];
-  const records = (await db
-    .select({ user: beaconUsers, version: beaconUserVersions })
-    .from(beaconUsers)
-    .innerJoin(beaconUserVersions, and(eq(beaconUserVersions.beaconUserId, beaconUsers.id), eq(beaconUserVersions.version, beaconUsers.version)))
-    .where(inArray(beaconUsers.id, userIds))
-    .all()) as BeaconUserRecord[];
+  const records = (await selectBeaconUsers(db, userIds).all()) as BeaconUserRecord[];
   return Promise.all(
     records.map(async (record) => ({ record, identity: normaliseIdentity(await openIdentity(secrets.piiKey, record.user.id, record.version.identity)) })),
   );

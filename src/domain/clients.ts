@@ -8,7 +8,7 @@ import { newClientId, newClientSecret } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
 import { nowTimestamp } from '../lib/time';
 import type { Secrets } from '../secrets';
-import { validateWebhookUrl } from './webhook-url';
+import { validateWebhookUrl } from './webhooks/url';
 
 export type Client = typeof clients.$inferSelect;
 
@@ -77,17 +77,19 @@ export async function listClients(db: Database, secrets: Secrets, cursor: string
   return { clients: items.map(clientView), next_cursor };
 }
 
+/** `urlField` names the request field the URL came in, for the error when it is refused. */
 export async function updateClient(
   db: Database,
   secrets: Secrets,
   input: { client_id: string; name?: string | null; webhook_url?: string | null; disabled?: boolean | null },
+  urlField = 'webhook_url',
 ): Promise<Client> {
   const changes: Partial<Client> = { updatedAt: nowTimestamp() };
   if (input.name != null) changes.name = input.name;
   if (input.disabled != null) changes.disabled = input.disabled;
   // An explicit null clears the webhook URL; leaving the field out keeps it.
   if (input.webhook_url !== undefined) {
-    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets.environment);
+    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets.environment, urlField);
   }
   const client = await db.update(clients).set(changes).where(eq(clients.id, input.client_id)).returning().get();
   if (!client) throw errors.notFound('client_id');

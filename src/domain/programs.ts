@@ -98,28 +98,18 @@ export async function createProgram(
   return row as Program;
 }
 
-/** A program of this client; another client's program is "not found", like an unknown id. */
-export async function getProgram(db: Database, clientId: string, programId: string): Promise<Program> {
-  const row = await db
-    .select()
-    .from(programs)
-    .where(and(eq(programs.id, programId), eq(programs.clientId, clientId)))
-    .get();
-  if (!row) throw errors.notFound('program_id');
-  return row as Program;
-}
-
-/** Any client's program, for the operator. */
+/** Any client's program, for the operator and for the network's own work. */
 export async function findProgram(db: Database, programId: string): Promise<Program> {
   const row = await db.select().from(programs).where(eq(programs.id, programId)).get();
   if (!row) throw errors.notFound('program_id');
   return row as Program;
 }
 
-/** A program's settings, read fresh: analysts may change them at any time. */
-export async function programSettings(db: Database, programId: string): Promise<ProgramSettings> {
-  const row = await db.select({ settings: programs.settings }).from(programs).where(eq(programs.id, programId)).get();
-  return row!.settings as ProgramSettings;
+/** A program of this client; another client's program is "not found", like an unknown id. */
+export async function getProgram(db: Database, clientId: string, programId: string): Promise<Program> {
+  const program = await findProgram(db, programId);
+  if (program.clientId !== clientId) throw errors.notFound('program_id');
+  return program;
 }
 
 /** Program → owning client, for programs this isolate has seen (owners never change). */

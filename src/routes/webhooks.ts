@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { updateClient } from '../domain/clients';
 import { DELIVERY_STATUSES, listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
 import { getVerificationKey, rotateSigningKey } from '../domain/webhooks/keys';
-import { validateWebhookUrl } from '../domain/webhook-url';
 import { register, type App } from '../http/endpoint';
 import { Cursor, ObjectId } from '../schemas/fields';
 
@@ -42,9 +41,7 @@ export function registerWebhookRoutes(app: App): void {
     plane: 'dashboard',
     request: WebhookUpdateRequest,
     async handle({ db, secrets, client, input }) {
-      // Checked here too so that a refusal names this endpoint's field, `url`.
-      const url = input.url === null ? null : validateWebhookUrl(input.url, secrets.environment, 'url');
-      const updated = await updateClient(db, secrets, { client_id: client.id, webhook_url: url });
+      const updated = await updateClient(db, secrets, { client_id: client.id, webhook_url: input.url }, 'url');
       return { webhook_url: updated.webhookUrl };
     },
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWebhookUrl } from '../../src/domain/webhook-url';
+import { validateWebhookUrl } from '../../src/domain/webhooks/url';
 
 const refused = (url: string, environment: 'sandbox' | 'production') => {
   expect(() => validateWebhookUrl(url, environment), url).toThrowError(/webhook_url/);

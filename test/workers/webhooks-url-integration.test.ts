@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWebhookUrl } from '../../src/domain/webhook-url';
+import { validateWebhookUrl } from '../../src/domain/webhooks/url';
 import { admin, dashboard, expectError, newClient } from './support/api';
 
 // Tests run with ENVIRONMENT=sandbox: plain http is allowed only to localhost and 127.0.0.1.

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { beaconUsers, beaconUserVersions } from '../../db/schema';
 import { errors } from '../../errors';
@@ -37,6 +37,15 @@ export function selectBeaconUser(db: Database, beaconUserId: string) {
     .from(beaconUsers)
     .innerJoin(beaconUserVersions, currentVersion)
     .where(eq(beaconUsers.id, beaconUserId));
+}
+
+/** Users with their current version. */
+export function selectBeaconUsers(db: Database, beaconUserIds: string[]) {
+  return db
+    .select({ user: beaconUsers, version: beaconUserVersions })
+    .from(beaconUsers)
+    .innerJoin(beaconUserVersions, currentVersion)
+    .where(inArray(beaconUsers.id, beaconUserIds));
 }
 
 /** The user row only: drizzle maps joined columns with shared names wrongly inside `batch`. */

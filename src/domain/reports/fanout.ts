@@ -21,7 +21,7 @@ import { currentIdentities, recordSyndication, reportedIdentities } from '../che
 import { compareNormalised } from '../matching/compare';
 import { matchingRule, NETWORK_RULES } from '../matching/rules';
 import type { FanoutMessage } from '../outbox';
-import { programSettings } from '../programs';
+import { findProgram } from '../programs';
 import { findActiveReport } from './store';
 
 /** One page of a report's fan-out; the next page goes back on the queue. A deleted report
@@ -55,9 +55,9 @@ export interface ApplyNetworkReport {
 export async function applyNetworkReport({ db, secrets, commit }: Deps, cmd: ApplyNetworkReport): Promise<number> {
   const [reported] = await reportedIdentities(db, secrets, [cmd.reportId]);
   if (!reported) return 0;
-  const [candidates, settings, known] = await Promise.all([
+  const [candidates, { settings }, known] = await Promise.all([
     currentIdentities(db, secrets, cmd.userIds),
-    programSettings(db, cmd.programId),
+    findProgram(db, cmd.programId),
     db
       .select({ beaconUserId: reportSyndications.beaconUserId })
       .from(reportSyndications)

@@ -5,7 +5,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { database, type Database } from '../../db';
 import type { Env, Environment } from '../../env';
 import { loadSecrets } from '../../secrets';
-import { validateWebhookUrl } from '../webhook-url';
+import { validateWebhookUrl } from './url';
 import { claimEvents, recordDelivered, recordFailure, recordSkipped, type ClaimedEvent } from './deliveries';
 import { currentSigningKey, type SigningKey } from './keys';
 import { ATTEMPT_HEADER, EVENT_ID_HEADER, serialiseBody, signBody, webhookBody } from './message';

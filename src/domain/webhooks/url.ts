@@ -1,5 +1,5 @@
-import type { Environment } from '../env';
-import { errors } from '../errors';
+import type { Environment } from '../../env';
+import { errors } from '../../errors';
 
 /** Webhook URLs (PRODUCT.md §5.5): `https`, and never a private, loopback or link-local
  * target — except on `sandbox`, where `http(s)://localhost` and `127.0.0.1` are allowed
