@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { ProgramSettings } from '../domain/programs';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are ISO 8601 UTC strings with `Z`, as returned by the API. */
@@ -27,7 +28,7 @@ export const programs = sqliteTable(
     id: text('id').notNull().unique(),
     clientId: text('client_id').notNull(),
     name: text('name').notNull(),
-    settings: text('settings', { mode: 'json' }).notNull(),
+    settings: text('settings', { mode: 'json' }).$type<ProgramSettings>().notNull(),
     ...timestamps,
   },
   (t) => [index('programs_by_client').on(t.clientId, t.seq)],

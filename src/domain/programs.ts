@@ -65,7 +65,7 @@ function applySettings(base: ProgramSettings, input: z.output<typeof ProgramSett
   };
 }
 
-export type Program = typeof programs.$inferSelect & { settings: ProgramSettings };
+export type Program = typeof programs.$inferSelect;
 
 export function programView(program: Program) {
   return {
@@ -95,14 +95,14 @@ export async function createProgram(
     })
     .returning()
     .get();
-  return row as Program;
+  return row;
 }
 
 /** Any client's program, for the operator and for the network's own work. */
 export async function findProgram(db: Database, programId: string): Promise<Program> {
   const row = await db.select().from(programs).where(eq(programs.id, programId)).get();
   if (!row) throw errors.notFound('program_id');
-  return row as Program;
+  return row;
 }
 
 /** A program of this client; another client's program is "not found", like an unknown id. */
@@ -137,7 +137,7 @@ export async function listPrograms(db: Database, secrets: Secrets, clientId: str
         .all(),
     (program) => program.seq,
   );
-  return { programs: (items as Program[]).map(programView), next_cursor };
+  return { programs: items.map(programView), next_cursor };
 }
 
 export async function updateProgram(
@@ -156,5 +156,5 @@ export async function updateProgram(
     .where(and(eq(programs.id, current.id), eq(programs.clientId, clientId)))
     .returning()
     .get();
-  return row as Program;
+  return row;
 }

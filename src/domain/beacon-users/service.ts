@@ -7,7 +7,7 @@ import { programs } from '../../db/schema';
 import { indexKeys, indexUserStatements, selectCandidateReports, selectCandidateUsers } from '../blocking-index';
 import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
 import { normaliseIdentity } from '../matching/compare';
-import type { ProgramSettings } from '../programs';
+import { findProgram } from '../programs';
 import { capture, errors } from '../../errors';
 import { BULK_IMPORT, type Actor } from '../actor';
 import { newId } from '../../lib/ids';
@@ -66,7 +66,7 @@ export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: Creat
     );
   }
 
-  const settings = program.settings as ProgramSettings;
+  const { settings } = program;
   const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
   const user = {
     id,
@@ -103,8 +103,7 @@ export interface ImportBeaconUsers {
  * Each user goes through the create path on its own — checks included, so later users of
  * an import see earlier ones — and the answer gives each one's outcome. */
 export async function importBeaconUsers(deps: Deps, cmd: ImportBeaconUsers) {
-  const program = await deps.db.select({ clientId: programs.clientId }).from(programs).where(eq(programs.id, cmd.programId)).get();
-  if (!program) throw errors.notFound('program_id');
+  const program = await findProgram(deps.db, cmd.programId);
   const results = [];
   for (const { client_user_id, user } of cmd.users) {
     const outcome = await capture(() =>
@@ -146,7 +145,7 @@ export async function updateBeaconUser({ db, secrets, commit }: Deps, cmd: Updat
     selectCandidateUsers(db, user.programId, keys, user.id),
     selectCandidateReports(db, keys),
   ]);
-  const settings = program!.settings as ProgramSettings;
+  const { settings } = program!;
   const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
   const changes = new Changeset(db, now);
   const written = nextVersion(db, changes, record, {

@@ -17,7 +17,7 @@ import type { Secrets } from '../../secrets';
 import { nextVersion, type Deps } from '../beacon-users/service';
 import { FANOUT_PAGE, networkCandidates } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { currentIdentities, recordSyndication, reportedIdentities } from '../checks';
+import { currentIdentities, escalate, outcomeOf, recordSyndication, reportedIdentities } from '../checks';
 import { compareNormalised } from '../matching/compare';
 import { matchingRule, NETWORK_RULES } from '../matching/rules';
 import type { FanoutMessage } from '../outbox';
@@ -72,9 +72,12 @@ export async function applyNetworkReport({ db, secrets, commit }: Deps, cmd: App
     if (user.programId !== cmd.programId || already.has(user.id)) continue;
     const analysis = compareNormalised(identity, reported.identity);
     if (!matchingRule(analysis, NETWORK_RULES)) continue;
-    recordSyndication(db, changes, user, { report: reported.report, analysis });
-    if (settings.flag_network_fraud && user.status === 'cleared') {
-      nextVersion(db, changes, record, { status: 'pending_review', digest: user.identityDigest, sealed: version.identity, actor: SYSTEM });
+    const finding = { report: reported.report, analysis };
+    recordSyndication(db, changes, user, finding);
+    // The same outcome as check 3 at creation, and it only ever raises the status.
+    const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, settings));
+    if (status !== user.status) {
+      nextVersion(db, changes, record, { status, digest: user.identityDigest, sealed: version.identity, actor: SYSTEM });
     }
     syndicated++;
   }

@@ -13,7 +13,10 @@ import { nextVersion, type Deps } from '../beacon-users/service';
 import { loadBeaconUser } from '../beacon-users/store';
 import { Changeset } from '../changeset';
 import { loadReport, loadSyndication, selectActiveReportOfUser } from './store';
-import { reportView, syndicationView, type ReportRow } from './view';
+import { reportView, syndicationView } from './view';
+
+/** A report's audit trail after a change by `actor`. */
+const auditedBy = (actor: Actor, now: string) => ({ auditSource: actor.source, auditDashboardUserId: actor.dashboardUserId, auditTimestamp: now });
 
 export interface CreateReport {
   clientId: string;
@@ -46,9 +49,7 @@ export async function createReport({ db, commit }: Deps, cmd: CreateReport) {
     fraudDate: cmd.fraudDate,
     eventDate: today(),
     fraudAmount: cmd.fraudAmount,
-    auditSource: cmd.actor.source,
-    auditDashboardUserId: cmd.actor.dashboardUserId,
-    auditTimestamp: now,
+    ...auditedBy(cmd.actor, now),
     createdAt: now,
   };
   const changes = new Changeset(db, now).add(
@@ -83,40 +84,33 @@ export interface UpdateReport {
 export async function updateReport({ db, commit }: Deps, cmd: UpdateReport) {
   const report = await loadReport(db, cmd.clientId, cmd.reportId);
   const now = nowTimestamp();
-  const updated: ReportRow = {
-    ...report,
+  const set = {
     type: cmd.type ?? report.type,
     fraudDate: cmd.fraudDate ?? report.fraudDate,
     fraudAmount: cmd.fraudAmount === undefined ? report.fraudAmount : cmd.fraudAmount,
-    auditSource: cmd.actor.source,
-    auditDashboardUserId: cmd.actor.dashboardUserId,
-    auditTimestamp: now,
+    ...auditedBy(cmd.actor, now),
   };
-  const { id, type, fraudDate, fraudAmount, auditSource, auditDashboardUserId, auditTimestamp } = updated;
   const changes = new Changeset(db, now)
-    .add(db.update(beaconReports).set({ type, fraudDate, fraudAmount, auditSource, auditDashboardUserId, auditTimestamp }).where(eq(beaconReports.id, id)))
-    .event(cmd.clientId, { webhook_code: 'REPORT_UPDATED', beacon_report_id: id });
+    .add(db.update(beaconReports).set(set).where(eq(beaconReports.id, report.id)))
+    .event(cmd.clientId, { webhook_code: 'REPORT_UPDATED', beacon_report_id: report.id });
   await commit(changes);
-  return reportView(updated);
+  return reportView({ ...report, ...set });
 }
 
-/** Deletes a report: it leaves the network index in the same write, so it stops matching
- * at once. The row stays (deleted) for the syndications that refer to it. */
 export interface DeleteReport {
   clientId: string;
   reportId: string;
   actor: Actor;
 }
 
+/** Deletes a report: it leaves the network index in the same write, so it stops matching
+ * at once. The row stays (deleted) for the syndications that refer to it. */
 export async function deleteReport({ db, commit }: Deps, cmd: DeleteReport) {
   const report = await loadReport(db, cmd.clientId, cmd.reportId);
   const now = nowTimestamp();
   const changes = new Changeset(db, now)
     .add(
-      db
-        .update(beaconReports)
-        .set({ deletedAt: now, auditSource: cmd.actor.source, auditDashboardUserId: cmd.actor.dashboardUserId, auditTimestamp: now })
-        .where(eq(beaconReports.id, report.id)),
+      db.update(beaconReports).set({ deletedAt: now, ...auditedBy(cmd.actor, now) }).where(eq(beaconReports.id, report.id)),
       db.delete(reportKeys).where(eq(reportKeys.reportId, report.id)),
     )
     .event(cmd.clientId, { webhook_code: 'REPORT_UPDATED', beacon_report_id: report.id });
@@ -124,13 +118,13 @@ export async function deleteReport({ db, commit }: Deps, cmd: DeleteReport) {
   return { beacon_report_id: report.id, deleted_at: now };
 }
 
-/** An analyst accepts that a report applies to this user (allows `rejected` in review). */
 export interface ConfirmSyndication {
   clientId: string;
   syndicationId: string;
   actor: Actor;
 }
 
+/** An analyst accepts that a report applies to this user (allows `rejected` in review). */
 export async function confirmSyndication({ db }: Deps, cmd: ConfirmSyndication) {
   const { syndication, report } = await loadSyndication(db, cmd.clientId, cmd.syndicationId);
   if (!syndication.confirmedAt) {
