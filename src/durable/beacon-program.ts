@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { database } from '../db';
+import { database, type Database } from '../db';
+import { programOfBeaconUser } from '../domain/beacon-users/store';
 import {
   createBeaconUser,
   importBeaconUsers,
@@ -92,4 +93,10 @@ export class BeaconProgram extends DurableObject<Env> {
 /** The Durable Object of a program. */
 export function programObject(env: Env, programId: string) {
   return env.BEACON_PROGRAM.get(env.BEACON_PROGRAM.idFromName(programId));
+}
+
+/** The Durable Object of the program a client's Beacon User belongs to ("not found" for
+ * another client's user). */
+export async function programObjectOfUser(env: Env, db: Database, clientId: string, beaconUserId: string) {
+  return programObject(env, await programOfBeaconUser(db, clientId, beaconUserId));
 }

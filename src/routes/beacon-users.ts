@@ -4,8 +4,7 @@ import type { Client } from '../domain/clients';
 import { assertProgramOwned } from '../domain/programs';
 import { getDuplicate } from '../domain/beacon-users/duplicates';
 import { getBeaconUser, listBeaconUserHistory } from '../domain/beacon-users/reads';
-import { programOfBeaconUser } from '../domain/beacon-users/store';
-import { programObject } from '../durable/beacon-program';
+import { programObject, programObjectOfUser } from '../durable/beacon-program';
 import type { Env } from '../env';
 import { errors, unwrap } from '../errors';
 import type { Actor } from '../domain/actor';
@@ -32,9 +31,9 @@ export async function reviewInProgram(
   actor: Actor,
   input: z.output<typeof BeaconUserReviewRequest>,
 ) {
-  const programId = await programOfBeaconUser(db, client.id, input.beacon_user_id);
+  const program = await programObjectOfUser(env, db, client.id, input.beacon_user_id);
   return unwrap(
-    await programObject(env, programId).reviewBeaconUser({
+    await program.reviewBeaconUser({
       clientId: client.id,
       beaconUserId: input.beacon_user_id,
       status: input.status,
@@ -77,9 +76,9 @@ export function registerBeaconUserRoutes(app: App): void {
     request: BeaconUserUpdateRequest,
     async handle({ env, db, client, actor, input }) {
       refuseAccessTokens(input.access_tokens);
-      const programId = await programOfBeaconUser(db, client.id, input.beacon_user_id);
+      const program = await programObjectOfUser(env, db, client.id, input.beacon_user_id);
       return unwrap(
-        await programObject(env, programId).updateBeaconUser({
+        await program.updateBeaconUser({
           clientId: client.id,
           beaconUserId: input.beacon_user_id,
           patch: input.user,

@@ -1,7 +1,6 @@
-import { programOfBeaconUser } from '../domain/beacon-users/store';
 import { getReport, getSyndication, listReports, listSyndications } from '../domain/reports/reads';
 import { loadReport, loadSyndication } from '../domain/reports/store';
-import { programObject } from '../durable/beacon-program';
+import { programObject, programObjectOfUser } from '../durable/beacon-program';
 import { unwrap } from '../errors';
 import { register, type App } from '../http/endpoint';
 import {
@@ -23,9 +22,9 @@ export function registerReportRoutes(app: App): void {
     plane: 'api',
     request: BeaconReportCreateRequest,
     async handle({ env, db, client, actor, input }) {
-      const programId = await programOfBeaconUser(db, client.id, input.beacon_user_id);
+      const program = await programObjectOfUser(env, db, client.id, input.beacon_user_id);
       return unwrap(
-        await programObject(env, programId).createReport({
+        await program.createReport({
           clientId: client.id,
           beaconUserId: input.beacon_user_id,
           type: input.type,
