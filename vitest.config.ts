@@ -4,8 +4,9 @@ import { plaidSchemas } from './test/spec/json-schemas.ts';
 import { TEST_SECRETS } from './test/secrets.ts';
 import { receiversEdge } from './test/workers/support/webhook-receivers.ts';
 
-// Tests run inside workerd with the Worker's real bindings from wrangler.toml: D1
-// (migrated by test/workers/setup.ts), the program Durable Object and the queues.
+// Tests run inside workerd with the Worker's real bindings from wrangler.toml: the control
+// database, two user shards and two index shards (migrated by test/workers/setup.ts), the
+// program Durable Object and the queues.
 export default defineConfig(async () => ({
   plugins: [
     cloudflareTest({
@@ -13,7 +14,12 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
-          TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+          // Each kind of database's migrations, applied by test/workers/setup.ts.
+          TEST_MIGRATIONS: {
+            control: await readD1Migrations('./migrations/control'),
+            userShard: await readD1Migrations('./migrations/user-shard'),
+            indexShard: await readD1Migrations('./migrations/index-shard'),
+          },
           // Plaid's schemas as JSON Schema, for test/workers/support/spec.ts.
           PLAID_SCHEMAS: await plaidSchemas(),
         },

@@ -63,13 +63,17 @@ export async function startLocalWorker({
   const persist = persistTo ? ['--persist-to', resolvePath(persistTo)] : [];
   port = await reservePort(port ?? 0);
 
-  // Migrations first: the Worker does not create its tables. Without a TTY, wrangler skips
-  // its confirmation prompt.
-  const migrate = run(['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, ...persist], inheritOutput);
-  const migrated = await migrate.exited;
-  if (migrated !== 0) {
-    throw new Error(`wrangler d1 migrations apply failed (exit ${migrated})${migrate.output() ? `:\n${migrate.output()}` : ''}`);
-  }
+  // Migrations first, for every D1 database (the control database and each shard): the
+  // Worker does not create its tables. Without a TTY, wrangler skips its confirmation prompt.
+  await Promise.all(
+    d1Bindings(config).map(async (binding) => {
+      const migrate = run(['d1', 'migrations', 'apply', binding, '--local', '-c', config, ...persist], inheritOutput);
+      const migrated = await migrate.exited;
+      if (migrated !== 0) {
+        throw new Error(`wrangler d1 migrations apply ${binding} failed (exit ${migrated})${migrate.output() ? `:\n${migrate.output()}` : ''}`);
+      }
+    }),
+  );
 
   const url = `http://127.0.0.1:${port}`;
   const dev = run(
@@ -95,6 +99,18 @@ export async function startLocalWorker({
     throw new Error(`wrangler dev did not start on ${url}: ${/** @type {Error} */ (error).message}\n${output}`);
   }
   return { url, stop: dev.stop, exited: dev.exited, output: dev.output };
+}
+
+/**
+ * The D1 bindings of a wrangler configuration's top-level environment (the one `wrangler dev`
+ * runs): every `[[d1_databases]]` before the first `[env.…]` section.
+ * @param {string} config
+ * @returns {string[]}
+ */
+export function d1Bindings(config) {
+  const toml = readFileSync(join(ROOT, config), 'utf8');
+  const topLevel = toml.split(/^\[env\./m)[0] ?? '';
+  return [...topLevel.matchAll(/^\[\[d1_databases\]\][^[]*?^binding\s*=\s*"([^"]+)"/gm)].map((m) => /** @type {string} */ (m[1]));
 }
 
 /**

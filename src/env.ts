@@ -1,5 +1,5 @@
-import type { FanoutMessage, WebhookMessage } from './domain/outbox';
 import type { BeaconProgram } from './durable/beacon-program';
+import type { FanoutMessage, WebhookMessage } from './queues/messages';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
 export type Environment = 'sandbox' | 'production';
@@ -7,18 +7,27 @@ export type Environment = 'sandbox' | 'production';
 /** Bindings of the Worker (see wrangler.toml). Secrets are optional here because a
  * deployment can be missing them; `loadSecrets` refuses to run without them. */
 export interface Env {
-  DB: D1Database;
+  /** The control database (db/control). */
+  CONTROL_DB: D1Database;
+  /** User shards `USER_SHARD_0` … and report-index shards `INDEX_SHARD_0` … (db/shards.ts). */
+  [shard: `USER_SHARD_${number}` | `INDEX_SHARD_${number}`]: D1Database;
+  /** User shards that take no new programs or clients, e.g. "0,1" (db/shards.ts). */
+  CLOSED_USER_SHARDS?: string;
   BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
   /** Requests per client per window (wrangler.toml `ratelimits`). */
   CLIENT_RATE_LIMITER: RateLimit;
   /** Webhook deliveries (retried on Plaid's schedule; dead letters go to its DLQ). */
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
-  /** Network fan-out of new fraud reports. */
+  /** Network fan-out of new fraud reports, a page at a time. */
   FANOUT_QUEUE: Queue<FanoutMessage>;
   ENVIRONMENT: string;
   /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
    * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
   WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Benchmark only: delay every D1 round trip by this many ms (db/meter.ts). */
+  D1_SIMULATED_LATENCY_MS?: string;
+  /** Benchmark only: "on" adds what each request cost in D1 as a response header. */
+  D1_USAGE_HEADER?: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;
   /** Base64 of 32 random bytes: AES-256-GCM key for identity data at rest. */

@@ -1,7 +1,9 @@
 import { newApp } from './app';
-import { sweepOutbox } from './domain/outbox';
+import { Storage } from './db';
 import type { Env } from './env';
-import { handleQueue, type QueueMessage } from './queues';
+import { handleQueue } from './queues';
+import type { QueueMessage } from './queues/messages';
+import { sweepOutbox } from './queues/sweep';
 
 export { BeaconProgram } from './durable/beacon-program';
 
@@ -11,6 +13,6 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(sweepOutbox(env));
+    ctx.waitUntil(sweepOutbox(env, new Storage(env)));
   },
 } satisfies ExportedHandler<Env, QueueMessage>;

@@ -1,12 +1,68 @@
+/** Storage: the control database, the user shards and the report-index shards
+ * (PRODUCT.md §7), each a drizzle client over its D1 binding, counted by one meter. */
 import { drizzle } from 'drizzle-orm/d1';
-import * as schema from './schema';
+import type { Env } from '../env';
+import { ConfigurationError } from '../secrets';
+import * as control from './control/schema';
+import * as indexShard from './index-shard/schema';
+import { D1Meter } from './meter';
+import { shardLayout, type ShardLayout } from './shards';
+import * as userShard from './user-shard/schema';
 
-export function database(d1: D1Database) {
-  return drizzle(d1, { schema });
+export type ControlDb = ReturnType<typeof drizzle<typeof control>>;
+export type ShardDb = ReturnType<typeof drizzle<typeof userShard>>;
+export type IndexDb = ReturnType<typeof drizzle<typeof indexShard>>;
+
+export { control, indexShard, userShard };
+export { D1Meter, type D1Usage } from './meter';
+export { indexShardOfKey, keysByIndexShard, type ShardLayout } from './shards';
+
+/** The databases of one request (or one Durable Object call), all counted by `meter`. */
+export class Storage {
+  readonly layout: ShardLayout;
+  readonly #latencyMs: number;
+  #control?: ControlDb;
+  readonly #users = new Map<number, ShardDb>();
+  readonly #index = new Map<number, IndexDb>();
+
+  constructor(
+    private readonly env: Env,
+    readonly meter = new D1Meter(),
+  ) {
+    this.layout = shardLayout(env);
+    this.#latencyMs = simulatedLatency(env);
+  }
+
+  get control(): ControlDb {
+    return (this.#control ??= drizzle(this.#binding('CONTROL_DB'), { schema: control }));
+  }
+
+  userShard(shard: number): ShardDb {
+    let db = this.#users.get(shard);
+    if (!db) this.#users.set(shard, (db = drizzle(this.#binding(`USER_SHARD_${shard}`), { schema: userShard })));
+    return db;
+  }
+
+  indexShard(shard: number): IndexDb {
+    let db = this.#index.get(shard);
+    if (!db) this.#index.set(shard, (db = drizzle(this.#binding(`INDEX_SHARD_${shard}`), { schema: indexShard })));
+    return db;
+  }
+
+  #binding(name: string): D1Database {
+    const binding = (this.env as unknown as Record<string, D1Database | undefined>)[name];
+    if (!binding) throw new ConfigurationError(`no D1 binding ${name} (wrangler.toml)`);
+    return this.meter.instrument(binding, this.#latencyMs);
+  }
 }
 
-export type Database = ReturnType<typeof database>;
-export { schema };
+function simulatedLatency(env: Env): number {
+  const raw = env.D1_SIMULATED_LATENCY_MS;
+  if (raw === undefined || raw === '') return 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new ConfigurationError(`D1_SIMULATED_LATENCY_MS must be an integer from 0 to 1000, not ${JSON.stringify(raw)}`);
+  return ms;
+}
 
 /** Whether a write failed on a UNIQUE constraint (drizzle wraps D1's error). */
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,19 +1,23 @@
-/** The blocking index in D1 (PRODUCT.md §5.3): keyed digests of the normalised keys of
- * `matching/blocking-keys.ts`, so the shared index holds no raw PII. Users are indexed by
- * program (duplicates) and read across the network by key (report fan-out); active reports
- * are indexed in `report_keys` (own and network checks). Every lookup is an index seek on
- * the digests of one identity — never a scan — and returns a bounded number of candidates,
- * those sharing the most keys first. */
-import { and, asc, count, desc, eq, gt, inArray, ne } from 'drizzle-orm';
-import type { Database } from '../db';
-import { blockingKeys, reportKeys } from '../db/schema';
+/** The blocking index of users (PRODUCT.md §5.3), in each user shard: keyed digests of the
+ * normalised keys of `matching/blocking-keys.ts`, so the index holds no raw PII. Every
+ * lookup is an index seek on the digests of one identity — never a scan — and reads a
+ * bounded number of rows: a key carried by more than HOT_KEY_USERS users of a program (a
+ * placeholder email, an office address) is not read at all for that program; the identity's
+ * other keys find its candidates (docs/matching.md, "Common values"). */
+import { and, count, desc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
+import { userShard, type ShardDb } from '../db';
 import { keyedDigest } from '../lib/crypto';
+import { selectCurrentUsers } from './beacon-users/store';
 import { blockingKeysOf } from './matching/blocking-keys';
 import type { NormalisedIdentity } from './matching/compare';
 
-/** Candidates compared per check at most. The keys are selective, so a real person has a
- * handful; a key shared by hundreds of users (a reused fake email) cannot slow a check down. */
+const { blockingKeys, keyCounts, beaconUsers } = userShard;
+
+/** Candidates compared per check at most, those sharing the most keys first. */
 export const MAX_CANDIDATES = 50;
+
+/** A key carried by more users than this in one program is a common value there. */
+export const HOT_KEY_USERS = 100;
 
 /** Network fan-out reads candidates in pages of this size (one queue message each). Also
  * bounds the ids in one `IN (...)`: D1 binds at most 100 variables per statement. */
@@ -23,63 +27,89 @@ export const FANOUT_PAGE = 50;
 const DIGEST_CHARS = 22;
 
 export async function indexKeys(hmacKey: CryptoKey, identity: NormalisedIdentity): Promise<string[]> {
-  const digests = await Promise.all(
-    blockingKeysOf(identity).map((key) => keyedDigest(hmacKey, 'blocking-key', key)),
-  );
+  const digests = await Promise.all(blockingKeysOf(identity).map((key) => keyedDigest(hmacKey, 'blocking-key', key)));
   return digests.map((digest) => digest.slice(0, DIGEST_CHARS));
 }
 
-/** Replaces a user's index entries with `keys` (the keys of its current identity). */
-export function indexUserStatements(db: Database, user: { id: string; programId: string; clientId: string }, keys: string[], isNew: boolean) {
-  const rows = keys.map((key) => ({ key, programId: user.programId, beaconUserId: user.id, clientId: user.clientId }));
-  const insert = rows.length ? [db.insert(blockingKeys).values(rows)] : [];
-  return isNew ? insert : [db.delete(blockingKeys).where(eq(blockingKeys.beaconUserId, user.id)), ...insert];
+/** Moves a user's index entries from `previous` keys to `keys`: only the difference is
+ * written. Triggers keep `key_counts` in step. */
+export function indexUserStatements(db: ShardDb, user: { id: string; programId: string; clientId: string }, keys: string[], previous: string[]) {
+  const removed = previous.filter((k) => !keys.includes(k));
+  const added = keys.filter((k) => !previous.includes(k));
+  return [
+    ...(removed.length
+      ? [db.delete(blockingKeys).where(and(inArray(blockingKeys.key, removed), eq(blockingKeys.programId, user.programId), eq(blockingKeys.beaconUserId, user.id)))]
+      : []),
+    ...(added.length
+      ? [db.insert(blockingKeys).values(added.map((key) => ({ key, programId: user.programId, beaconUserId: user.id, clientId: user.clientId })))]
+      : []),
+  ];
 }
 
-/** Users of one program that share a key with `keys`, other than `excludeUserId` (a query,
- * so that it can run in one batch with the other reads of a check). */
-export function selectCandidateUsers(db: Database, programId: string, keys: string[], excludeUserId: string | null) {
-  return db
-    .select({ id: blockingKeys.beaconUserId, shared: count() })
-    .from(blockingKeys)
+/** Users of one program that share a key with `keys` (other than `excludeUserId`), with
+ * their current identity: at most MAX_CANDIDATES, those sharing the most keys first, read
+ * only through keys that are not common in the program. One query, for a D1 batch. */
+export function selectCandidateUsers(db: ShardDb, programId: string, keys: string[], excludeUserId: string | null) {
+  // CROSS JOIN makes SQLite read the counts first and never open a common key's rows.
+  const shared = db
+    .select({ id: blockingKeys.beaconUserId })
+    .from(keyCounts)
+    .crossJoin(blockingKeys)
     .where(
       and(
-        inArray(blockingKeys.key, keys),
-        eq(blockingKeys.programId, programId),
+        eq(keyCounts.programId, programId),
+        inArray(keyCounts.key, keys),
+        lte(keyCounts.users, HOT_KEY_USERS),
+        eq(blockingKeys.key, keyCounts.key),
+        eq(blockingKeys.programId, keyCounts.programId),
         excludeUserId ? ne(blockingKeys.beaconUserId, excludeUserId) : undefined,
       ),
     )
     .groupBy(blockingKeys.beaconUserId)
     .orderBy(desc(count()))
     .limit(MAX_CANDIDATES);
+  return selectCurrentUsers(db, inArray(beaconUsers.id, shared));
 }
 
-/** Active reports (any client's) that share a key with `keys` (a query, like the above). */
-export function selectCandidateReports(db: Database, keys: string[]) {
+/** How many users of the program carry each of `keys` (absent: none). */
+export function selectKeyCounts(db: ShardDb, programId: string, keys: string[]) {
   return db
-    .select({ id: reportKeys.reportId, shared: count() })
-    .from(reportKeys)
-    .where(inArray(reportKeys.key, keys))
-    .groupBy(reportKeys.reportId)
-    .orderBy(desc(count()))
-    .limit(MAX_CANDIDATES);
+    .select({ key: keyCounts.key, users: keyCounts.users })
+    .from(keyCounts)
+    .where(and(eq(keyCounts.programId, programId), inArray(keyCounts.key, keys)));
 }
 
-/** Users of other clients that share a key with a report, a page at a time in id order
- * (so a fan-out can continue after the last user of the previous page). */
-export async function networkCandidates(db: Database, report: { id: string; clientId: string }, after: string | undefined) {
-  const keys = db.select({ key: reportKeys.key }).from(reportKeys).where(eq(reportKeys.reportId, report.id));
+/** Keys of `keys` that are common in a program, from `selectKeyCounts`' answer. */
+export function hotKeys(counts: { key: string; users: number }[]): Set<string> {
+  return new Set(counts.filter((c) => c.users > HOT_KEY_USERS).map((c) => c.key));
+}
+
+/** Where a fan-out walk stands in one key: after this program and user (null: at its start). */
+export interface WalkPosition {
+  programId: string;
+  beaconUserId: string;
+}
+
+/** Up to FANOUT_PAGE + 1 users of other clients than `clientId` carrying `key`, in programs
+ * where it is not common, in (program, user) order after `after`. Reads at most that many
+ * index rows plus one count row per program that has the key. */
+export function selectKeyWalk(db: ShardDb, key: string, clientId: string, after: WalkPosition | null) {
   return db
-    .selectDistinct({ beaconUserId: blockingKeys.beaconUserId, programId: blockingKeys.programId })
-    .from(blockingKeys)
+    .select({ programId: keyCounts.programId, beaconUserId: blockingKeys.beaconUserId })
+    .from(keyCounts)
+    .crossJoin(blockingKeys)
     .where(
       and(
-        inArray(blockingKeys.key, keys),
-        ne(blockingKeys.clientId, report.clientId),
-        after ? gt(blockingKeys.beaconUserId, after) : undefined,
+        eq(keyCounts.key, key),
+        lte(keyCounts.users, HOT_KEY_USERS),
+        ne(keyCounts.clientId, clientId),
+        eq(blockingKeys.key, keyCounts.key),
+        eq(blockingKeys.programId, keyCounts.programId),
+        after
+          ? or(gt(keyCounts.programId, after.programId), and(eq(keyCounts.programId, after.programId), gt(blockingKeys.beaconUserId, after.beaconUserId)))
+          : undefined,
       ),
     )
-    .orderBy(asc(blockingKeys.beaconUserId))
-    .limit(FANOUT_PAGE)
-    .all();
+    .orderBy(keyCounts.programId, blockingKeys.beaconUserId)
+    .limit(FANOUT_PAGE + 1);
 }

@@ -1,19 +1,17 @@
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { Database } from '../db';
-import { webhookEvents } from '../db/schema';
+import { userShard, type ShardDb } from '../db';
 import { newId } from '../lib/ids';
 import type { BeaconEvent } from './events';
 
-/** The writes of one change, committed as one D1 batch (one transaction), and what must
- * be handed to queues once it has committed: the webhook events it recorded (the outbox)
- * and the reports whose network fan-out it starts. */
+/** The writes of one change in a user shard, committed as one D1 batch (one transaction),
+ * with the webhook events it causes (the outbox), which are handed to the delivery queue
+ * once it has committed. */
 export class Changeset {
   readonly statements: BatchItem<'sqlite'>[] = [];
   readonly eventIds: string[] = [];
-  readonly fanoutReportIds: string[] = [];
 
   constructor(
-    private readonly db: Database,
+    private readonly db: ShardDb,
     readonly now: string,
   ) {}
 
@@ -27,13 +25,8 @@ export class Changeset {
     const id = newId('event');
     this.eventIds.push(id);
     return this.add(
-      this.db.insert(webhookEvents).values({ id, clientId, webhookCode: event.webhook_code, payload: event, createdAt: this.now }),
+      this.db.insert(userShard.webhookEvents).values({ id, clientId, webhookCode: event.webhook_code, payload: event, createdAt: this.now }),
     );
-  }
-
-  fanOut(reportId: string): this {
-    this.fanoutReportIds.push(reportId);
-    return this;
   }
 
   async write(): Promise<void> {

@@ -1,41 +1,19 @@
+/** The outbox of each user shard: what the write path hands to queues after a commit, and
+ * what the periodic sweep finds that it did not — events not handed over, events whose queue
+ * message was lost, reports whose index work a failure left half-way, and fan-outs whose
+ * pages stopped arriving. Sending is the queues' part (src/queues/outbox.ts). */
 import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import { database } from '../db';
-import { beaconReports, webhookEvents } from '../db/schema';
-import type { Env } from '../env';
-import { nowTimestamp } from '../lib/time';
-import type { Changeset } from './changeset';
+import { userShard, type Storage } from '../db';
+import { timestampAt } from '../lib/time';
+import { stalledFanouts } from './reports/fanout';
 
-/** Queue messages. */
-export type WebhookMessage = { eventId: string };
-export type FanoutMessage = { reportId: string; after?: string };
+const { webhookEvents, beaconReports } = userShard;
 
-/** Rows older than this that are still not handed over are the sweep's to send: younger
- * ones may still be on their way from the write path. */
+/** Rows younger than this that are still not handed over are not the sweep's yet: they may
+ * still be on their way from the write path. */
 const SWEEP_GRACE_MS = 30_000;
+/** At most this many rows of each kind per shard per sweep. */
 const SWEEP_LIMIT = 500;
-/** Queues take at most 100 messages per sendBatch, and D1 binds at most 100 variables per
- * statement (the ids marked handed over, plus the time). */
-const SEND_BATCH = 50;
-
-/** Hands a committed change's events and fan-outs to their queues and marks them handed
- * over. A failure here loses nothing: the rows stay unmarked and the sweep sends them.
- * A send whose marking fails is sent again (delivery is at least once anyway). */
-export async function dispatch(env: Env, changes: Pick<Changeset, 'eventIds' | 'fanoutReportIds'>): Promise<void> {
-  const db = database(env.DB);
-  const now = nowTimestamp();
-  try {
-    for (const ids of chunks(changes.eventIds)) {
-      await env.WEBHOOK_QUEUE.sendBatch(ids.map((eventId) => ({ body: { eventId } satisfies WebhookMessage })));
-      await db.update(webhookEvents).set({ enqueuedAt: now }).where(inArray(webhookEvents.id, ids));
-    }
-    for (const ids of chunks(changes.fanoutReportIds)) {
-      await env.FANOUT_QUEUE.sendBatch(ids.map((reportId) => ({ body: { reportId } satisfies FanoutMessage })));
-      await db.update(beaconReports).set({ fanoutEnqueuedAt: now }).where(inArray(beaconReports.id, ids));
-    }
-  } catch (error) {
-    console.error('outbox dispatch failed; the sweep will retry', error);
-  }
-}
 
 /** An event still pending this long after its last activity (hand-over, attempt, scheduled
  * retry) has lost its queue message — longer than any retry delay (12 h) is not needed: the
@@ -43,13 +21,16 @@ export async function dispatch(env: Env, changes: Pick<Changeset, 'eventIds' | '
  * retries (100 × 60 s), so an event on its way to being marked dead is left alone. */
 const LOST_AFTER_MS = 2 * 60 * 60_000;
 
-/** The periodic sweep (Cron Trigger): hands over whatever the write path did not, and hands
- * over again an event whose queue message was lost (a second message for an event is
- * harmless: its delivery is claimed before sending). */
-export async function sweepOutbox(env: Env): Promise<{ events: number; lost: number; fanouts: number }> {
-  const db = database(env.DB);
-  const before = new Date(Date.now() - SWEEP_GRACE_MS).toISOString();
-  const lostBefore = new Date(Date.now() - LOST_AFTER_MS).toISOString();
+export async function markHandedOver(storage: Storage, shard: number, eventIds: string[], at: string): Promise<void> {
+  await storage.userShard(shard).update(webhookEvents).set({ enqueuedAt: at }).where(inArray(webhookEvents.id, eventIds));
+}
+
+/** What the sweep finds in one shard. */
+export async function sweepFindings(storage: Storage, shard: number) {
+  const db = storage.userShard(shard);
+  const now = Date.now();
+  const before = timestampAt(now - SWEEP_GRACE_MS);
+  const lostBefore = timestampAt(now - LOST_AFTER_MS);
   const lastActivity = sql`max(coalesce(${webhookEvents.nextAttemptAt}, ''), coalesce(${webhookEvents.lastAttemptAt}, ''), ${webhookEvents.enqueuedAt})`;
   const [events, lost, reports] = await db.batch([
     db.select({ id: webhookEvents.id }).from(webhookEvents).where(and(isNull(webhookEvents.enqueuedAt), lt(webhookEvents.createdAt, before))).limit(SWEEP_LIMIT),
@@ -59,17 +40,15 @@ export async function sweepOutbox(env: Env): Promise<{ events: number; lost: num
       .where(and(eq(webhookEvents.deliveryStatus, 'pending'), isNotNull(webhookEvents.enqueuedAt), lt(lastActivity, lostBefore)))
       .limit(SWEEP_LIMIT),
     db
-      .select({ id: beaconReports.id })
+      .select({ id: beaconReports.id, programId: beaconReports.programId })
       .from(beaconReports)
-      .where(and(isNull(beaconReports.fanoutEnqueuedAt), isNull(beaconReports.deletedAt), lt(beaconReports.createdAt, before)))
+      .where(and(inArray(beaconReports.indexState, ['indexing', 'unindexing']), lt(beaconReports.indexStateAt, before)))
       .limit(SWEEP_LIMIT),
   ]);
-  await dispatch(env, { eventIds: [...events, ...lost].map((e) => e.id), fanoutReportIds: reports.map((r) => r.id) });
-  return { events: events.length, lost: lost.length, fanouts: reports.length };
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += SEND_BATCH) out.push(items.slice(i, i + SEND_BATCH));
-  return out;
+  return {
+    eventIds: events.map((e) => e.id),
+    lostEventIds: lost.map((e) => e.id),
+    reportsWithIndexWork: reports,
+    stalledFanouts: await stalledFanouts(storage, shard, SWEEP_LIMIT),
+  };
 }

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { isUniqueViolation, type Database } from '../db';
-import { users } from '../db/schema';
+import { isUniqueViolation, userShard, type ShardDb, type Storage } from '../db';
 import { errors } from '../errors';
 import { keyedDigest, openJson, sealJson } from '../lib/crypto';
 import { newId, newUserToken } from '../lib/ids';
@@ -9,7 +8,18 @@ import type { ClientUserIdentity, ConsumerReportUserIdentity } from '../schemas/
 import type { Secrets } from '../secrets';
 
 /** `/user/*` (PRODUCT.md §5.6): a client's end users, addressed by `user_id` or by a
- * `user_token` that is stored only as a keyed digest. */
+ * `user_token` that is stored only as a keyed digest. They live in the client's home shard
+ * (`db` below). */
+
+const { users } = userShard;
+
+/** The client whose users these are, and its home shard. */
+interface Owner {
+  id: string;
+  homeShard: number;
+}
+
+const homeOf = (storage: Storage, owner: Owner): ShardDb => storage.userShard(owner.homeShard);
 
 type UserRow = typeof users.$inferSelect;
 
@@ -21,9 +31,9 @@ interface UserIdentities {
 const sealContext = (userId: string) => `user:${userId}`;
 
 export async function createUser(
-  db: Database,
+  storage: Storage,
   secrets: Secrets,
-  clientId: string,
+  owner: Owner,
   input: { client_user_id: string } & Partial<UserIdentities>,
 ) {
   const id = newId('user');
@@ -34,9 +44,9 @@ export async function createUser(
     consumer_report_user_identity: input.consumer_report_user_identity ?? null,
   };
   try {
-    await db.insert(users).values({
+    await homeOf(storage, owner).insert(users).values({
       id,
-      clientId,
+      clientId: owner.id,
       clientUserId: input.client_user_id,
       tokenDigest: await keyedDigest(secrets.hmacKey, 'user-token', token),
       identity: await sealJson(secrets.piiKey, identities, sealContext(id)),
@@ -54,7 +64,7 @@ export async function createUser(
 
 /** Finds the client's user by `user_id`, or else by `user_token`. */
 async function locateUser(
-  db: Database,
+  db: ShardDb,
   secrets: Secrets,
   clientId: string,
   ref: { user_id?: string | null; user_token?: string | null },
@@ -78,8 +88,8 @@ async function identitiesOf(secrets: Secrets, row: UserRow): Promise<UserIdentit
   return openJson<UserIdentities>(secrets.piiKey, row.identity, sealContext(row.id));
 }
 
-export async function getUser(db: Database, secrets: Secrets, clientId: string, userId: string) {
-  const row = await locateUser(db, secrets, clientId, { user_id: userId });
+export async function getUser(storage: Storage, secrets: Secrets, owner: Owner, userId: string) {
+  const row = await locateUser(homeOf(storage, owner), secrets, owner.id, { user_id: userId });
   const identities = await identitiesOf(secrets, row);
   return {
     user_id: row.id,
@@ -93,12 +103,13 @@ export async function getUser(db: Database, secrets: Secrets, clientId: string, 
 
 /** Merge semantics: each given top-level identity field replaces the stored one. */
 export async function updateUser(
-  db: Database,
+  storage: Storage,
   secrets: Secrets,
-  clientId: string,
+  owner: Owner,
   input: { user_id?: string | null; user_token?: string | null } & Partial<UserIdentities>,
 ) {
-  const row = await locateUser(db, secrets, clientId, input);
+  const db = homeOf(storage, owner);
+  const row = await locateUser(db, secrets, owner.id, input);
   const current = await identitiesOf(secrets, row);
   const patch = Object.fromEntries(Object.entries(input.identity ?? {}).filter(([, value]) => value != null));
   const next: UserIdentities = {
@@ -113,12 +124,13 @@ export async function updateUser(
 }
 
 export async function removeUser(
-  db: Database,
+  storage: Storage,
   secrets: Secrets,
-  clientId: string,
+  owner: Owner,
   ref: { user_id?: string | null; user_token?: string | null },
 ) {
-  const row = await locateUser(db, secrets, clientId, ref);
+  const db = homeOf(storage, owner);
+  const row = await locateUser(db, secrets, owner.id, ref);
   await db.delete(users).where(eq(users.id, row.id));
   return {};
 }

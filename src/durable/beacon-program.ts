@@ -1,102 +1,132 @@
 import { DurableObject } from 'cloudflare:workers';
-import { database, type Database } from '../db';
-import { programOfBeaconUser } from '../domain/beacon-users/store';
-import {
-  createBeaconUser,
-  importBeaconUsers,
-  reviewBeaconUser,
-  updateBeaconUser,
-  type CreateBeaconUser,
-  type Deps,
-  type ImportBeaconUsers,
-  type ReviewBeaconUser,
-  type UpdateBeaconUser,
-} from '../domain/beacon-users/service';
-import type { Env } from '../env';
-import { dispatch } from '../domain/outbox';
+import { D1Meter, Storage, type D1Usage } from '../db';
+import { importBeaconUsers, createBeaconUser, reviewBeaconUser, updateBeaconUser, type CreateBeaconUser, type ImportBeaconUsers, type ReviewBeaconUser, type UpdateBeaconUser } from '../domain/beacon-users/service';
+import type { InProgram, ProgramRecord } from '../domain/program-context';
+import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
 import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
   createReport,
   deleteReport,
+  syncReportIndex,
   updateReport,
   type ConfirmSyndication,
   type CreateReport,
   type DeleteReport,
   type UpdateReport,
 } from '../domain/reports/service';
+import type { Env } from '../env';
 import { capture, type Outcome } from '../errors';
+import { handOverEvents, sendFanoutPages } from '../queues/outbox';
 import { loadSecrets } from '../secrets';
 
-/** One instance per Beacon Program. It serialises every write to the program's users, so
- * versions never collide or skip and concurrent creates of one person see each other.
- * State lives in D1; this object holds only the queue of pending writes. */
+/** A call's outcome and what it cost in D1. */
+export type Metered<T> = Outcome<T> & { usage: D1Usage };
+
+/** One instance per Beacon Program. It serialises the writes to the program's users, so
+ * versions never collide or skip and concurrent creates of one person see each other. Each
+ * write is one read batch and one write batch in the program's shard; what needs no
+ * serialising was done before the call. State lives in D1; this object holds the queue of
+ * pending writes, the program's settings and its counters. */
 export class BeaconProgram extends DurableObject<Env> {
   #tail: Promise<unknown> = Promise.resolve();
+  #program: ProgramRecord | undefined;
+  readonly #usage = new D1Meter();
+  #calls = 0;
 
   /** Runs `work` after every write queued before it. D1 calls are I/O, during which the
    * runtime would otherwise start the next RPC call. */
-  #serially<T>(work: (deps: Deps) => Promise<T>): Promise<Outcome<T>> {
-    const run = this.#tail.then(async () => capture(async () => work(await this.#deps())));
+  #serially<T>(programId: string, work: (ctx: InProgram) => Promise<T>): Promise<Metered<T>> {
+    const run = this.#tail.then(async () => {
+      const storage = new Storage(this.env);
+      const outcome = await capture(async () => work(await this.#context(programId, storage)));
+      const usage = storage.meter.snapshot();
+      this.#calls++;
+      this.#usage.add(usage);
+      return { ...outcome, usage };
+    });
     this.#tail = run.catch(() => undefined);
     return run;
   }
 
-  async #deps(): Promise<Deps> {
+  async #context(programId: string, storage: Storage): Promise<InProgram> {
+    if (!this.#program) {
+      const { id, clientId, shard, settings } = await findProgram(storage, programId);
+      this.#program = { id, clientId, shard, settings };
+    }
+    const program = this.#program;
+    const db = storage.userShard(program.shard);
     return {
-      db: database(this.env.DB),
+      program,
+      db,
+      storage,
       secrets: await loadSecrets(this.env),
       commit: async (changes) => {
         await changes.write();
-        this.ctx.waitUntil(dispatch(this.env, changes));
+        if (changes.eventIds.length) this.ctx.waitUntil(handOverEvents(this.env, storage, program.shard, changes.eventIds));
       },
+      fanOut: (pages) => sendFanoutPages(this.env, pages),
     };
   }
 
-  createBeaconUser(cmd: CreateBeaconUser) {
-    return this.#serially((deps) => createBeaconUser(deps, cmd));
+  createBeaconUser(programId: string, cmd: CreateBeaconUser) {
+    return this.#serially(programId, (ctx) => createBeaconUser(ctx, cmd));
   }
 
-  importBeaconUsers(cmd: ImportBeaconUsers) {
-    return this.#serially((deps) => importBeaconUsers(deps, cmd));
+  importBeaconUsers(programId: string, cmd: ImportBeaconUsers) {
+    return this.#serially(programId, (ctx) => importBeaconUsers(ctx, cmd));
   }
 
-  updateBeaconUser(cmd: UpdateBeaconUser) {
-    return this.#serially((deps) => updateBeaconUser(deps, cmd));
+  updateBeaconUser(programId: string, cmd: UpdateBeaconUser) {
+    return this.#serially(programId, (ctx) => updateBeaconUser(ctx, cmd));
   }
 
-  reviewBeaconUser(cmd: ReviewBeaconUser) {
-    return this.#serially((deps) => reviewBeaconUser(deps, cmd));
+  reviewBeaconUser(programId: string, cmd: ReviewBeaconUser) {
+    return this.#serially(programId, (ctx) => reviewBeaconUser(ctx, cmd));
   }
 
-  createReport(cmd: CreateReport) {
-    return this.#serially((deps) => createReport(deps, cmd));
+  createReport(programId: string, cmd: CreateReport) {
+    return this.#serially(programId, (ctx) => createReport(ctx, cmd));
   }
 
-  updateReport(cmd: UpdateReport) {
-    return this.#serially((deps) => updateReport(deps, cmd));
+  updateReport(programId: string, cmd: UpdateReport) {
+    return this.#serially(programId, (ctx) => updateReport(ctx, cmd));
   }
 
-  deleteReport(cmd: DeleteReport) {
-    return this.#serially((deps) => deleteReport(deps, cmd));
+  deleteReport(programId: string, cmd: DeleteReport) {
+    return this.#serially(programId, (ctx) => deleteReport(ctx, cmd));
   }
 
-  confirmSyndication(cmd: ConfirmSyndication) {
-    return this.#serially((deps) => confirmSyndication(deps, cmd));
+  confirmSyndication(programId: string, cmd: ConfirmSyndication) {
+    return this.#serially(programId, (ctx) => confirmSyndication(ctx, cmd));
   }
 
-  applyNetworkReport(cmd: ApplyNetworkReport) {
-    return this.#serially((deps) => applyNetworkReport(deps, cmd));
+  applyNetworkReport(programId: string, cmd: ApplyNetworkReport) {
+    return this.#serially(programId, (ctx) => applyNetworkReport(ctx, cmd));
   }
-}
 
-/** The Durable Object of a program. */
-export function programObject(env: Env, programId: string) {
-  return env.BEACON_PROGRAM.get(env.BEACON_PROGRAM.idFromName(programId));
-}
+  syncReportIndex(programId: string, reportId: string) {
+    return this.#serially(programId, (ctx) => syncReportIndex(ctx, reportId));
+  }
 
-/** The Durable Object of the program a client's Beacon User belongs to ("not found" for
- * another client's user). */
-export async function programObjectOfUser(env: Env, db: Database, clientId: string, beaconUserId: string) {
-  return programObject(env, await programOfBeaconUser(db, clientId, beaconUserId));
+  /** Settings changes go through here, so that the checks use them from the next write on. */
+  updateProgram(programId: string, cmd: UpdateProgram) {
+    return this.#serially(programId, async (ctx) => {
+      const program = await updateProgram(ctx.storage, cmd);
+      this.#program = { ...ctx.program, settings: program.settings };
+      return program;
+    });
+  }
+
+  /** What this object has cost in D1 since it started (for the operator and the benchmark). */
+  metrics() {
+    const usage = this.#usage.snapshot();
+    return {
+      calls: this.#calls,
+      d1_round_trips: usage.roundTrips,
+      d1_rows_read: usage.rowsRead,
+      d1_rows_written: usage.rowsWritten,
+      d1_round_trips_per_call: this.#calls ? usage.roundTrips / this.#calls : 0,
+    };
+  }
 }

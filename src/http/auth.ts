@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import type { Storage } from '../db';
 import { SYSTEM, type Actor } from '../domain/actor';
 import { authenticateClient, type Client } from '../domain/clients';
 import { errors } from '../errors';
@@ -15,7 +15,7 @@ export async function authenticate(
   plane: Plane,
   headers: Headers,
   body: Record<string, unknown>,
-  db: Database,
+  storage: Storage,
   secrets: Secrets,
 ): Promise<{ client: Client | null; actor: Actor }> {
   if (plane === 'admin') {
@@ -34,7 +34,7 @@ export async function authenticate(
   ];
   if (missing.length) throw errors.missingFields(missing);
 
-  const client = await authenticateClient(db, secrets, clientId!, secret!);
+  const client = await authenticateClient(storage, secrets, clientId!, secret!);
   if (plane === 'api') return { client, actor: { source: 'api', dashboardUserId: null } };
 
   const parsed = DashboardUserId.safeParse(dashboardUserId);

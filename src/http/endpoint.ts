@@ -1,7 +1,8 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { database, type Database } from '../db';
+import { Storage } from '../db';
 import type { Client } from '../domain/clients';
+import { ProgramGateway } from '../durable/gateway';
 import type { Env } from '../env';
 import { errors } from '../errors';
 import { loadSecrets, type Secrets } from '../secrets';
@@ -16,7 +17,10 @@ export type App = Hono<AppEnv>;
 export interface EndpointContext<P extends Plane, I> {
   input: I;
   env: Env;
-  db: Database;
+  /** The databases, counted for this request. */
+  storage: Storage;
+  /** The way to programs' Durable Objects. */
+  programs: ProgramGateway;
   secrets: Secrets;
   requestId: string;
   /** The calling member company; `null` on the admin plane. */
@@ -49,20 +53,31 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
       throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
     }
     const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
-    const db = database(c.env.DB);
-    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, db, secrets);
+    const storage = new Storage(c.env);
+    const programs = new ProgramGateway(c.env, storage);
+    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
     const result = await endpoint.handle({
       input,
       env: c.env,
-      db,
+      storage,
+      programs,
       secrets,
       requestId: c.get('requestId'),
       client: client as EndpointContext<P, z.output<S>>['client'],
       actor,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
+    if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
     return c.json({ ...result, request_id: c.get('requestId') });
   });
+}
+
+/** For the benchmark only (`D1_USAGE_HEADER = "on"`): what a request cost in D1. */
+export const USAGE_HEADER = 'Beacon-D1-Usage';
+
+function usageHeader(storage: Storage, programs: ProgramGateway): string {
+  const { roundTrips, rowsRead, rowsWritten, unmetered } = storage.meter.snapshot();
+  return `round_trips=${roundTrips}; object_round_trips=${programs.objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
 }

@@ -1,9 +1,7 @@
-import type { FanoutMessage, WebhookMessage } from '../domain/outbox';
 import type { Env } from '../env';
+import type { FanoutMessage, QueueMessage, WebhookMessage } from './messages';
 import { handleWebhookBatch, handleWebhookDeadLetters } from './webhooks';
 import { handleFanoutBatch, handleFanoutDeadLetters } from './fanout';
-
-export type QueueMessage = WebhookMessage | FanoutMessage;
 
 /** Queue names are prefixed per deployment (`beacon-`, `beacon-production-`); the part
  * after the prefix says which consumer a batch is for. */

@@ -1,9 +1,10 @@
-import { database } from '../db';
-import type { WebhookMessage } from '../domain/outbox';
+import { Storage } from '../db';
 import { markDead } from '../domain/webhooks/deliveries';
 import { deliverBatch } from '../domain/webhooks/deliver';
-import { isLastAttempt, retryPolicy, scheduledDelay, DEFAULT_BASE_DELAY_SECONDS } from '../domain/webhooks/schedule';
+import { DEFAULT_BASE_DELAY_SECONDS, isLastAttempt, retryPolicy, scheduledDelay } from '../domain/webhooks/schedule';
 import type { Env } from '../env';
+import { loadSecrets } from '../secrets';
+import type { WebhookMessage } from './messages';
 
 /** `beacon-webhooks`: delivers each event; every message is acked or retried on its own,
  * with the delay of the retry schedule (domain/webhooks/schedule.ts). A message whose last
@@ -12,8 +13,10 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
   const messages = batch.messages;
   try {
     const decisions = await deliverBatch(
-      env,
-      messages.map((m) => ({ eventId: m.body.eventId, attempts: m.attempts })),
+      new Storage(env),
+      await loadSecrets(env),
+      retryPolicy(env),
+      messages.map((m) => ({ eventId: m.body.eventId, shard: m.body.shard, attempts: m.attempts })),
     );
     decisions.forEach((decision, i) => {
       const message = messages[i]!;
@@ -44,11 +47,11 @@ const DEAD_LETTER_RETRY_SECONDS = 60;
 /** `beacon-webhooks-dead`: marks each delivery dead in the log, where an analyst sees it and
  * can re-send it (`/dashboard/webhook/delivery/retry`). */
 export async function handleWebhookDeadLetters(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
-  const db = database(env.DB);
+  const storage = new Storage(env);
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await markDead(db, message.body.eventId);
+        await markDead(storage.userShard(message.body.shard), message.body.eventId);
         message.ack();
       } catch (error) {
         console.error(`webhook ${message.body.eventId}: could not record the dead letter`, error);

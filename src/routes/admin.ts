@@ -1,16 +1,8 @@
-import {
-  clientView,
-  createClient,
-  getClient,
-  listClients,
-  rotateClientSecret,
-  updateClient,
-} from '../domain/clients';
-import { findProgram } from '../domain/programs';
+import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
+import { findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
-import { programObject } from '../durable/beacon-program';
-import { unwrap } from '../errors';
 import { register, type App } from '../http/endpoint';
+import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
   AdminClientCreateRequest,
@@ -20,17 +12,19 @@ import {
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
   AdminFanoutDeadLetterRetryRequest,
+  AdminProgramGetRequest,
 } from '../schemas/admin';
 
-/** The operator's plane (PRODUCT.md §2): member companies and their credentials, and the
- * import of a member's existing users at onboarding. */
+/** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
+ * programs live and what they cost, the import of a member's existing users at onboarding,
+ * and the fan-out's dead letters. */
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
     plane: 'admin',
     request: AdminClientCreateRequest,
-    async handle({ db, secrets, input }) {
-      const { client, secret } = await createClient(db, secrets, input);
+    async handle({ storage, secrets, input }) {
+      const { client, secret } = await createClient(storage, secrets, input);
       return { client_id: client.id, secret };
     },
   });
@@ -39,21 +33,45 @@ export function registerAdminRoutes(app: App): void {
     path: '/admin/client/get',
     plane: 'admin',
     request: AdminClientGetRequest,
-    handle: async ({ db, input }) => clientView(await getClient(db, input.client_id)),
+    handle: async ({ storage, input }) => clientView(await getClient(storage, input.client_id)),
   });
 
   register(app, {
     path: '/admin/client/list',
     plane: 'admin',
     request: AdminClientListRequest,
-    handle: ({ db, secrets, input }) => listClients(db, secrets, input.cursor),
+    handle: ({ storage, secrets, input }) => listClients(storage, secrets, input.cursor),
   });
 
   register(app, {
     path: '/admin/client/update',
     plane: 'admin',
     request: AdminClientUpdateRequest,
-    handle: async ({ db, secrets, input }) => clientView(await updateClient(db, secrets, input)),
+    handle: async ({ storage, secrets, input }) => clientView(await updateClient(storage, secrets, input)),
+  });
+
+  register(app, {
+    path: '/admin/client/secret/rotate',
+    plane: 'admin',
+    request: AdminClientSecretRotateRequest,
+    async handle({ storage, secrets, input }) {
+      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
+      return { client_id: client.id, secret };
+    },
+  });
+
+  register(app, {
+    path: '/admin/program/get',
+    plane: 'admin',
+    request: AdminProgramGetRequest,
+    handle: async ({ storage, input }) => programAdminView(await findProgram(storage, input.program_id)),
+  });
+
+  register(app, {
+    path: '/admin/program/metrics',
+    plane: 'admin',
+    request: AdminProgramGetRequest,
+    handle: async ({ programs, input }) => ({ metrics: await programs.programMetrics(input.program_id) }),
   });
 
   register(app, {
@@ -61,33 +79,20 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminBeaconUserImportRequest,
     maxBodyBytes: 1024 * 1024,
-    async handle({ env, db, input }) {
-      await findProgram(db, input.program_id);
-      return unwrap(await programObject(env, input.program_id).importBeaconUsers({ programId: input.program_id, users: input.users }));
-    },
+    handle: ({ programs, input }) => programs.importBeaconUsers(input.program_id, input.users),
   });
 
   register(app, {
     path: '/admin/fanout/dead_letter/list',
     plane: 'admin',
     request: AdminFanoutDeadLetterListRequest,
-    handle: ({ db, secrets, input }) => listFanoutDeadLetters(db, secrets, input.cursor),
+    handle: ({ storage, secrets, input }) => listFanoutDeadLetters(storage, secrets, input.cursor),
   });
 
   register(app, {
     path: '/admin/fanout/dead_letter/retry',
     plane: 'admin',
     request: AdminFanoutDeadLetterRetryRequest,
-    handle: ({ env, db, input }) => retryFanoutDeadLetter(env, db, input.dead_letter_id),
-  });
-
-  register(app, {
-    path: '/admin/client/secret/rotate',
-    plane: 'admin',
-    request: AdminClientSecretRotateRequest,
-    async handle({ db, secrets, input }) {
-      const { client, secret } = await rotateClientSecret(db, secrets, input.client_id);
-      return { client_id: client.id, secret };
-    },
+    handle: ({ env, storage, input }) => retryFanoutDeadLetter(storage, input.dead_letter_id, (page) => sendFanoutPages(env, [{ page }])),
   });
 }

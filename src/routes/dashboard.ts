@@ -1,6 +1,5 @@
-import { createProgram, getProgram, listPrograms, programView, updateProgram } from '../domain/programs';
+import { createProgram, getProgram, listPrograms, programView } from '../domain/programs';
 import { register, type App } from '../http/endpoint';
-import { reviewInProgram } from './beacon-users';
 import {
   DashboardUserReviewRequest,
   ProgramCreateRequest,
@@ -15,34 +14,35 @@ export function registerDashboardRoutes(app: App): void {
     path: '/dashboard/program/create',
     plane: 'dashboard',
     request: ProgramCreateRequest,
-    handle: async ({ db, client, input }) => programView(await createProgram(db, client.id, input)),
+    handle: async ({ storage, client, input }) => programView(await createProgram(storage, client, input)),
   });
 
   register(app, {
     path: '/dashboard/program/get',
     plane: 'dashboard',
     request: ProgramGetRequest,
-    handle: async ({ db, client, input }) => programView(await getProgram(db, client.id, input.program_id)),
+    handle: async ({ storage, client, input }) => programView(await getProgram(storage, client.id, input.program_id)),
   });
 
   register(app, {
     path: '/dashboard/program/list',
     plane: 'dashboard',
     request: ProgramListRequest,
-    handle: ({ db, secrets, client, input }) => listPrograms(db, secrets, client.id, input.cursor),
+    handle: ({ storage, secrets, client, input }) => listPrograms(storage, secrets, client.id, input.cursor),
   });
 
   register(app, {
     path: '/dashboard/program/update',
     plane: 'dashboard',
     request: ProgramUpdateRequest,
-    handle: async ({ db, client, input }) => programView(await updateProgram(db, client.id, input)),
+    handle: async ({ programs, client, input }) =>
+      programView(await programs.updateProgram({ clientId: client.id, programId: input.program_id, name: input.name, settings: input.settings })),
   });
 
   register(app, {
     path: '/dashboard/user/review',
     plane: 'dashboard',
     request: DashboardUserReviewRequest,
-    handle: ({ env, db, client, actor, input }) => reviewInProgram(env, db, client, actor, input),
+    handle: ({ programs, client, actor, input }) => programs.reviewBeaconUser(client.id, { beaconUserId: input.beacon_user_id, status: input.status }, actor),
   });
 }

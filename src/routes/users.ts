@@ -8,27 +8,27 @@ export function registerUserRoutes(app: App): void {
     path: '/user/create',
     plane: 'api',
     request: UserCreateRequest,
-    handle: ({ db, secrets, client, input }) => createUser(db, secrets, client.id, input),
+    handle: ({ storage, secrets, client, input }) => createUser(storage, secrets, client, input),
   });
 
   register(app, {
     path: '/user/get',
     plane: 'api',
     request: UserGetRequest,
-    handle: ({ db, secrets, client, input }) => getUser(db, secrets, client.id, input.user_id),
+    handle: ({ storage, secrets, client, input }) => getUser(storage, secrets, client, input.user_id),
   });
 
   register(app, {
     path: '/user/update',
     plane: 'api',
     request: UserUpdateRequest,
-    handle: ({ db, secrets, client, input }) => updateUser(db, secrets, client.id, input),
+    handle: ({ storage, secrets, client, input }) => updateUser(storage, secrets, client, input),
   });
 
   register(app, {
     path: '/user/remove',
     plane: 'api',
     request: UserRemoveRequest,
-    handle: ({ db, secrets, client, input }) => removeUser(db, secrets, client.id, input),
+    handle: ({ storage, secrets, client, input }) => removeUser(storage, secrets, client, input),
   });
 }

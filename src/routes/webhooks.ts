@@ -3,6 +3,7 @@ import { updateClient } from '../domain/clients';
 import { DELIVERY_STATUSES, listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
 import { getVerificationKey, rotateSigningKey } from '../domain/webhooks/keys';
 import { register, type App } from '../http/endpoint';
+import { handOverEvents } from '../queues/outbox';
 import { Cursor, ObjectId } from '../schemas/fields';
 
 // Request shapes. The API plane's is the spec's; the dashboard and admin ones are this
@@ -26,22 +27,22 @@ export function registerWebhookRoutes(app: App): void {
     path: '/webhook_verification_key/get',
     plane: 'api',
     request: WebhookVerificationKeyGetRequest,
-    handle: async ({ db, secrets, input }) => ({ key: await getVerificationKey(db, secrets, input.key_id) }),
+    handle: async ({ storage, secrets, input }) => ({ key: await getVerificationKey(storage.control, secrets, input.key_id) }),
   });
 
   register(app, {
     path: '/admin/webhook_key/rotate',
     plane: 'admin',
     request: WebhookKeyRotateRequest,
-    handle: async ({ db, secrets }) => ({ key_id: (await rotateSigningKey(db, secrets)).kid }),
+    handle: async ({ storage, secrets }) => ({ key_id: (await rotateSigningKey(storage.control, secrets)).kid }),
   });
 
   register(app, {
     path: '/dashboard/webhook/update',
     plane: 'dashboard',
     request: WebhookUpdateRequest,
-    async handle({ db, secrets, client, input }) {
-      const updated = await updateClient(db, secrets, { client_id: client.id, webhook_url: input.url }, 'url');
+    async handle({ storage, secrets, client, input }) {
+      const updated = await updateClient(storage, secrets, { client_id: client.id, webhook_url: input.url }, 'url');
       return { webhook_url: updated.webhookUrl };
     },
   });
@@ -50,15 +51,15 @@ export function registerWebhookRoutes(app: App): void {
     path: '/dashboard/webhook/delivery/list',
     plane: 'dashboard',
     request: WebhookDeliveryListRequest,
-    handle: ({ db, secrets, client, input }) => listDeliveries(db, secrets, client.id, input),
+    handle: ({ storage, secrets, client, input }) => listDeliveries(storage, secrets, client.id, input),
   });
 
   register(app, {
     path: '/dashboard/webhook/delivery/retry',
     plane: 'dashboard',
     request: WebhookDeliveryRetryRequest,
-    handle: async ({ env, db, secrets, client, input }) => ({
-      delivery: await retryDelivery(env, db, secrets, client.id, input.delivery_id),
+    handle: async ({ env, storage, secrets, client, input }) => ({
+      delivery: await retryDelivery(storage, secrets, client.id, input.delivery_id, (shard, ids) => handOverEvents(env, storage, shard, ids)),
     }),
   });
 }

@@ -14,6 +14,8 @@ export const AdminClientUpdateRequest = z.strictObject({
   /** `null` clears the URL; leaving the field out keeps it. */
   webhook_url: WebhookUrl.nullable().optional(),
   disabled: z.boolean().nullish(),
+  /** The user shard the client's new programs go to. */
+  program_shard: z.number().int().min(0).nullish(),
 });
 export const AdminClientSecretRotateRequest = z.strictObject({ client_id: ObjectId });
 
@@ -27,6 +29,8 @@ export const AdminBeaconUserImportRequest = z.strictObject({
     .min(1, 'must list at least one user')
     .max(IMPORT_BATCH, `at most ${IMPORT_BATCH} users per request`),
 });
+
+export const AdminProgramGetRequest = z.strictObject({ program_id: ObjectId });
 
 export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
 export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });

@@ -3,6 +3,7 @@ import { Cursor, ObjectId, PastDate } from './fields';
 
 export const REPORT_TYPES = ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] as const;
 export const BeaconReportType = z.enum(REPORT_TYPES, `must be one of ${REPORT_TYPES.join(', ')}`);
+export type BeaconReportType = z.output<typeof BeaconReportType>;
 
 /** USD, ≥ 0, at most two decimals (PRODUCT.md §4). */
 export const FraudAmount = z.strictObject({

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { admin, api, expectError, newClient, newProgram, post, stranger } from './support/api';
+import { inUserShards } from './support/storage';
 
 describe('/admin/client/*', () => {
   it('creates a client whose secret is shown once and works at once', async () => {
@@ -16,6 +17,8 @@ describe('/admin/client/*', () => {
       name: 'Acme Lending',
       webhook_url: 'https://hooks.acme.example/plaid',
       disabled: false,
+      home_shard: expect.any(Number),
+      program_shard: got.body.home_shard,
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
       updated_at: expect.stringMatching(/Z$/),
       request_id: expect.any(String),
@@ -132,7 +135,7 @@ describe('/admin/beacon_user/import', () => {
       ],
     });
     expectError(answer, 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^users\.1\.user\.date_of_birth/);
-    const { results } = await env.DB.prepare('SELECT id FROM beacon_users WHERE program_id = ?').bind(program).all();
+    const results = await inUserShards('SELECT id FROM beacon_users WHERE program_id = ?', program);
     expect(results).toEqual([]);
   });
 

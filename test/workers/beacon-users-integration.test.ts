@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, dashboard, expectError, leslie, newBeaconUser, newClient, newProgram, type Credentials } from './support/api';
+import { inUserShards } from './support/storage';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -11,10 +12,7 @@ async function setup() {
 }
 
 const outbox = (beaconUserId: string) =>
-  env.DB.prepare(`SELECT webhook_code, payload FROM webhook_events WHERE payload LIKE ? ORDER BY seq`)
-    .bind(`%${beaconUserId}%`)
-    .all<{ webhook_code: string; payload: string }>()
-    .then((r) => r.results);
+  inUserShards<{ webhook_code: string; payload: string }>(`SELECT webhook_code, payload FROM webhook_events WHERE payload LIKE ? ORDER BY seq`, `%${beaconUserId}%`);
 
 describe('/beacon/user/create', () => {
   it('creates version 1, cleared, with every field of the spec', async () => {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, leslie, newBeaconUser, newClient, newProgram } from './support/api';
+import { inUserShards } from './support/storage';
 
 describe('writes to one program are serialised by its Durable Object', () => {
   it('50 concurrent updates of one user end with versions 1..51, no gap, no collision', async () => {
@@ -17,9 +18,7 @@ describe('writes to one program are serialised by its Durable Object', () => {
     // Each call got its own version, and together they are exactly 2..51.
     expect(answers.map((a) => a.body.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
 
-    const { results } = await env.DB.prepare('SELECT version FROM beacon_user_versions WHERE beacon_user_id = ? ORDER BY version')
-      .bind(user.id)
-      .all<{ version: number }>();
+    const results = await inUserShards<{ version: number }>('SELECT version FROM beacon_user_versions WHERE beacon_user_id = ? ORDER BY version', user.id);
     expect(results.map((r) => r.version)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
 
     // The current state is the last version written, and it holds that version's data.
@@ -37,7 +36,7 @@ describe('writes to one program are serialised by its Durable Object', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.every((a) => a.body.version === 1)).toBe(true);
-    const { results } = await env.DB.prepare('SELECT id FROM beacon_users WHERE program_id = ?').bind(program).all();
+    const results = await inUserShards('SELECT id FROM beacon_users WHERE program_id = ?', program);
     expect(results).toHaveLength(1);
   });
 

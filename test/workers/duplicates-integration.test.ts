@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, expectError, leslie, newBeaconUser, newClient, newProgram } from './support/api';
 import { expectSpecShape } from './support/spec';
+import { inUserShards } from './support/storage';
 
 async function setup(settings?: Record<string, unknown>) {
   const client = await newClient();
@@ -19,16 +20,14 @@ const leslieAgain = () => ({
 });
 
 const duplicatesOf = (beaconUserId: string) =>
-  env.DB.prepare('SELECT id FROM beacon_duplicates WHERE beacon_user1_id = ? OR beacon_user2_id = ?')
-    .bind(beaconUserId, beaconUserId)
-    .all<{ id: string }>()
-    .then((r) => r.results.map((row) => row.id));
+  inUserShards<{ id: string }>('SELECT id FROM beacon_duplicates WHERE beacon_user1_id = ? OR beacon_user2_id = ?', beaconUserId, beaconUserId).then((rows) =>
+    rows.map((row) => row.id),
+  );
 
 const eventsOf = (code: string, fragment: string) =>
-  env.DB.prepare('SELECT payload FROM webhook_events WHERE webhook_code = ? AND payload LIKE ?')
-    .bind(code, `%${fragment}%`)
-    .all<{ payload: string }>()
-    .then((r) => r.results.map((row) => JSON.parse(row.payload)));
+  inUserShards<{ payload: string }>('SELECT payload FROM webhook_events WHERE webhook_code = ? AND payload LIKE ?', code, `%${fragment}%`).then((rows) =>
+    rows.map((row) => JSON.parse(row.payload)),
+  );
 
 describe('Beacon Duplicates', () => {
   it('flags the same person entered twice, with the field-by-field analysis', async () => {
@@ -151,7 +150,7 @@ describe('Beacon Duplicates', () => {
   it('indexes keyed digests only: no identity data in the blocking index', async () => {
     const { client, program } = await setup();
     const user = await newBeaconUser(client, program, leslie());
-    const { results } = await env.DB.prepare('SELECT key FROM blocking_keys WHERE beacon_user_id = ?').bind(user.id).all<{ key: string }>();
+    const results = await inUserShards<{ key: string }>('SELECT key FROM blocking_keys WHERE beacon_user_id = ?', user.id);
     expect(results.length).toBeGreaterThan(3);
     const stored = JSON.stringify(results);
     for (const value of ['knope', 'leslie', '46001', '1975', '9876543212', '123456789', 'example.com']) expect(stored.toLowerCase()).not.toContain(value);

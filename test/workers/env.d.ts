@@ -3,7 +3,7 @@ import type { Env as WorkerEnv } from '../../src/env';
 declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
-      TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+      TEST_MIGRATIONS: Record<'control' | 'userShard' | 'indexShard', import('cloudflare:test').D1Migration[]>;
       PLAID_SCHEMAS: Record<string, unknown>;
     }
     /** Types `exports` from `cloudflare:workers` as the Worker's own entry module. */

@@ -180,7 +180,7 @@ describe('request validation', () => {
 describe('configuration', () => {
   const app = newApp();
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-  const call = (overrides: Partial<typeof env>) =>
+  const call = (overrides: Partial<Record<'ENVIRONMENT' | 'ADMIN_TOKEN' | 'PII_ENCRYPTION_KEY' | 'HMAC_KEY', string | undefined>>) =>
     app.request('/admin/client/list', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.ADMIN_TOKEN}` }, body: '{}' }, { ...env, ...overrides }, ctx);
 
   it('fails every request with a clear message when a secret is missing', async () => {

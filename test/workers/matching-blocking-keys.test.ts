@@ -4,7 +4,7 @@ import type { Identity } from '../../src/domain/beacon-users/identity';
 import { blockingKeys, MAX_BLOCKING_KEYS } from '../../src/domain/matching/blocking-keys';
 import { compareIdentities } from '../../src/domain/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../../src/domain/matching/rules';
-import { DEFAULT_DUPLICATE_RULES } from '../../src/domain/programs';
+import { DEFAULT_DUPLICATE_RULES } from '../../src/domain/matching/settings';
 import { leslie } from './support/matching';
 
 const shareKey = (a: Identity, b: Identity) => {

@@ -2,8 +2,10 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it, vi } from 'vitest';
 import worker from '../../src';
 import { FANOUT_PAGE } from '../../src/domain/blocking-index';
-import type { FanoutMessage } from '../../src/domain/outbox';
+import type { FanoutMessage } from '../../src/queues/messages';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
+import { firstPages, syndicationCount } from './support/network';
+import { inUserShards } from './support/storage';
 import { expectSpecShape } from './support/spec';
 
 async function member(settings?: Record<string, unknown>) {
@@ -75,8 +77,8 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     expect(late.status).toBe('pending_review');
     const [syndication] = await syndicationsOf(b.client, late.id);
     expect(syndication.report.id).toBeNull();
-    const codes = await env.DB.prepare('SELECT webhook_code FROM webhook_events WHERE client_id = ? ORDER BY seq').bind(b.client.client_id).all<{ webhook_code: string }>();
-    expect(codes.results.map((r) => r.webhook_code)).toEqual(['REPORT_SYNDICATION_CREATED']);
+    const codes = await inUserShards<{ webhook_code: string }>('SELECT webhook_code FROM webhook_events WHERE client_id = ? ORDER BY seq', b.client.client_id);
+    expect(codes.map((r) => r.webhook_code)).toEqual(['REPORT_SYNDICATION_CREATED']);
   });
 
   it('with flag_network_fraud off: a syndication, but the user stays cleared', async () => {
@@ -99,13 +101,13 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     const b = await member();
     const victim = await newBeaconUser(b.client, b.program, person);
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
-    const first = await deliver({ reportId: made.id });
-    const second = await deliver({ reportId: made.id });
-    expect(first.explicitAcks).toEqual(['m0']);
-    expect(second.explicitAcks).toEqual(['m0']);
+    const pages = await firstPages(made.id);
+    const first = await deliver(...pages);
+    const second = await deliver(...pages);
+    expect(first.explicitAcks).toHaveLength(pages.length);
+    expect(second.explicitAcks).toHaveLength(pages.length);
     await vi.waitFor(async () => expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
-    const { results } = await env.DB.prepare('SELECT COUNT(*) AS n FROM report_syndications WHERE report_id = ?').bind(made.id).all<{ n: number }>();
-    expect(results[0]!.n).toBe(1);
+    expect(await syndicationCount(made.id)).toBe(1);
     expect((await api(b.client, '/beacon/user/get', { beacon_user_id: victim.id })).body.version).toBe(2);
   });
 
@@ -117,7 +119,7 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     await dashboard(a.client, '/dashboard/report/delete', { beacon_report_id: made.id });
     const later = await newBeaconUser(b.client, b.program, person);
     expect(later.status).toBe('cleared');
-    await deliver({ reportId: made.id });
+    await deliver(...(await firstPages(made.id)));
     expect(await syndicationsOf(b.client, later.id)).toEqual([]);
   });
 
@@ -127,7 +129,7 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     const b = await member();
     const namesake = await newBeaconUser(b.client, b.program, { name: person.name, date_of_birth: '1991-02-14', address: { street: '77 Oak Ave', city: 'Eagleton', region: 'IN', postal_code: '46002', country: 'US' } });
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
-    await deliver({ reportId: made.id });
+    await deliver(...(await firstPages(made.id)));
     expect(await syndicationsOf(b.client, namesake.id)).toEqual([]);
     expect((await api(b.client, '/beacon/user/get', { beacon_user_id: namesake.id })).body.status).toBe('cleared');
   });
@@ -139,15 +141,10 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     const count = FANOUT_PAGE + 5;
     for (let i = 0; i < count; i++) await newBeaconUser(b.client, b.program, { ...person, email_address: `copy.${i}.${person.email_address}` }, `copy-${i}`);
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
-    const firstPage = await deliver({ reportId: made.id });
-    expect(firstPage.explicitAcks).toEqual(['m0']);
-    await vi.waitFor(
-      async () => {
-        const { results } = await env.DB.prepare('SELECT COUNT(*) AS n FROM report_syndications WHERE report_id = ?').bind(made.id).all<{ n: number }>();
-        expect(results[0]!.n).toBe(count);
-      },
-      { timeout: 20_000, interval: 200 },
-    );
+    const pages = await firstPages(made.id);
+    const firstPage = await deliver(...pages);
+    expect(firstPage.explicitAcks).toHaveLength(pages.length);
+    await vi.waitFor(async () => expect(await syndicationCount(made.id)).toBe(count), { timeout: 20_000, interval: 200 });
   }, 60_000);
 
   it('keeps syndications apart between clients', async () => {
@@ -175,14 +172,15 @@ describe('fan-out dead letters', () => {
     await vi.waitFor(async () => expect(await syndicationsOf(b.client, victim.id)).toHaveLength(1), { timeout: 10_000, interval: 100 });
 
     // A page that failed every retry arrives on the dead-letter queue.
-    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout-dead', [{ id: 'd0', timestamp: new Date(), attempts: 1, body: { reportId: made.id } }]);
+    const [page] = await firstPages(made.id);
+    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout-dead', [{ id: 'd0', timestamp: new Date(), attempts: 1, body: page! }]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     expect(await getQueueResult(batch, ctx)).toMatchObject({ ackAll: true, retryBatch: { retry: false } });
 
     const listed = await admin('/admin/fanout/dead_letter/list');
     const letter = listed.body.dead_letters.find((d: { beacon_report_id: string }) => d.beacon_report_id === made.id);
-    expect(letter).toEqual({ id: expect.stringMatching(/^dlt_/), beacon_report_id: made.id, after: null, created_at: expect.any(String), retried_at: null });
+    expect(letter).toEqual({ id: expect.stringMatching(/^dlt_/), beacon_report_id: made.id, pass: 1, shard: page!.shard, created_at: expect.any(String), retried_at: null });
     const retried = await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: letter.id });
     expect(retried.body.retried_at).toEqual(expect.stringMatching(/Z$/));
     expectError(await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: 'dlt_00000000000000' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^dead_letter_id not found$/);

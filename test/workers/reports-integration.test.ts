@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger } from './support/api';
 import { expectSpecShape } from './support/spec';
+import { inIndexShards, inUserShards } from './support/storage';
 
 async function reportedUser() {
   const client = await newClient();
@@ -19,10 +20,9 @@ async function reportedUser() {
 }
 
 const codesFor = (fragment: string) =>
-  env.DB.prepare('SELECT webhook_code FROM webhook_events WHERE payload LIKE ? ORDER BY seq')
-    .bind(`%${fragment}%`)
-    .all<{ webhook_code: string }>()
-    .then((r) => r.results.map((row) => row.webhook_code));
+  inUserShards<{ webhook_code: string }>('SELECT webhook_code FROM webhook_events WHERE payload LIKE ? ORDER BY seq', `%${fragment}%`).then((rows) =>
+    rows.map((row) => row.webhook_code),
+  );
 
 describe('/beacon/report/*', () => {
   it('creates a report, and the system rejects the user in a new version', async () => {
@@ -62,8 +62,7 @@ describe('/beacon/report/*', () => {
     expect(deleted.body).toMatchObject({ beacon_report_id: report.id, deleted_at: expect.stringMatching(/Z$/) });
     expectError(await api(client, '/beacon/report/get', { beacon_report_id: report.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_id not found$/);
     expect((await api(client, '/beacon/report/list', { beacon_user_id: user.id })).body.beacon_reports).toEqual([]);
-    const { results } = await env.DB.prepare('SELECT COUNT(*) AS n FROM report_keys WHERE report_id = ?').bind(report.id).all<{ n: number }>();
-    expect(results[0]!.n).toBe(0);
+    expect(await inIndexShards('SELECT 1 FROM report_keys WHERE report_id = ?', report.id)).toEqual([]);
 
     const again = await api(client, '/beacon/report/create', { beacon_user_id: user.id, type: 'stolen', fraud_date: '2024-06-01' });
     expect(again.status).toBe(200);

@@ -1,10 +1,13 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, leslie, newBeaconUser, newClient, newProgram } from './support/api';
+import { inUserShards, writeInUserShards } from './support/storage';
 
-/** Everything in D1 for the given ids, as one string. */
+/** Everything in D1 for the given ids, as one string (user-shard tables, or `clients` in
+ * the control database). */
 async function storedRows(table: string, column: string, value: string): Promise<string> {
-  const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ?`).bind(value).all();
+  const sql = `SELECT * FROM ${table} WHERE ${column} = ?`;
+  const results = table === 'clients' ? (await env.CONTROL_DB.prepare(sql).bind(value).all()).results : await inUserShards(sql, value);
   expect(results.length).toBeGreaterThan(0);
   return JSON.stringify(results);
 }
@@ -26,11 +29,11 @@ describe('data at rest', () => {
     const program = await newProgram(client);
     const a = await newBeaconUser(client, program);
     const b = await newBeaconUser(client, program, { ...leslie(), email_address: 'b@example.com' });
-    await env.DB.prepare(
+    await writeInUserShards(
       'UPDATE beacon_user_versions SET identity = (SELECT identity FROM beacon_user_versions WHERE beacon_user_id = ?) WHERE beacon_user_id = ?',
-    )
-      .bind(a.id, b.id)
-      .run();
+      a.id,
+      b.id,
+    );
     const answer = await api(client, '/beacon/user/get', { beacon_user_id: b.id });
     expect(answer.status).toBe(500);
     expect(answer.body.error_message).not.toMatch(/decrypt|AES|OperationError/i);
@@ -50,8 +53,7 @@ describe('data at rest', () => {
   it('leaves no partial write when a request is refused', async () => {
     const client = await newClient();
     const program = await newProgram(client);
-    const count = async () =>
-      (await env.DB.prepare('SELECT COUNT(*) AS n FROM beacon_users WHERE program_id = ?').bind(program).first<{ n: number }>())!.n;
+    const count = async () => (await inUserShards('SELECT id FROM beacon_users WHERE program_id = ?', program)).length;
     await api(client, '/beacon/user/create', { program_id: program, client_user_id: 'bad', user: { ...leslie(), ip_address: 'nope' } });
     await api(client, '/beacon/user/create', { program_id: program, client_user_id: 'bad', user: leslie(), access_tokens: ['x'] });
     expect(await count()).toBe(0);

@@ -6,6 +6,7 @@ import { MAX_RETRIES, schedule } from '../../src/domain/webhooks/schedule';
 import { api, dashboard, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { expectSpecShape } from './support/spec';
 import { adminUpdateUrl, consume, deliveryOf, memberWithReceiver, newReceiver, recordEvent } from './support/webhooks';
+import { writeInUserShards } from './support/storage';
 
 /** Verifies a delivery the way Plaid tells its customers to, and returns the JWT's payload. */
 async function verifyLikePlaid(client: Credentials, delivery: { headers: Record<string, string>; body: string }) {
@@ -193,14 +194,14 @@ describe('webhook delivery', () => {
     const { client, receiver } = await memberWithReceiver();
     const eventId = await recordEvent(client.client_id);
     const until = new Date(Date.now() + 20_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await env.DB.prepare('UPDATE webhook_events SET claim_token = ?, claimed_until = ? WHERE id = ?').bind('someone-else', until, eventId).run();
+    await writeInUserShards('UPDATE webhook_events SET claim_token = ?, claimed_until = ? WHERE id = ?', 'someone-else', until, eventId);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toHaveLength(1);
     expect(result.retryMessages[0]!.delaySeconds).toBeGreaterThanOrEqual(19);
     expect(result.retryMessages[0]!.delaySeconds).toBeLessThanOrEqual(22);
     expect(await receiver.received()).toHaveLength(0);
     // A lapsed claim is taken over.
-    await env.DB.prepare("UPDATE webhook_events SET claimed_until = '2000-01-01T00:00:00Z' WHERE id = ?").bind(eventId).run();
+    await writeInUserShards("UPDATE webhook_events SET claimed_until = '2000-01-01T00:00:00Z' WHERE id = ?", eventId);
     expect((await consume('beacon-webhooks', [{ eventId }])).explicitAcks).toEqual(['msg-0']);
     expect(await receiver.received()).toHaveLength(1);
   });
@@ -222,7 +223,7 @@ describe('webhook delivery', () => {
 
   it('a URL the rules refuse now is not used, even if stored', async () => {
     const { client } = await memberWithReceiver();
-    await env.DB.prepare('UPDATE clients SET webhook_url = ? WHERE id = ?').bind('http://10.0.0.1/hook', client.client_id).run();
+    await env.CONTROL_DB.prepare('UPDATE clients SET webhook_url = ? WHERE id = ?').bind('http://10.0.0.1/hook', client.client_id).run();
     const eventId = await recordEvent(client.client_id);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);

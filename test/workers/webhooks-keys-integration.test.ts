@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { database } from '../../src/db';
+import { Storage } from '../../src/db';
 import { currentSigningKey, getVerificationKey, ROTATION_OVERLAP_SECONDS, rotateSigningKey } from '../../src/domain/webhooks/keys';
 import { signBody } from '../../src/domain/webhooks/message';
 import { loadSecrets, type Secrets } from '../../src/secrets';
@@ -57,7 +57,7 @@ describe('webhook signing keys', () => {
     const { client, receiver } = await memberWithReceiver();
     await consume('beacon-webhooks', [{ eventId: await recordEvent(client.client_id) }]);
     const kid = await kidOfLastDelivery(receiver);
-    const row = await env.DB.prepare('SELECT * FROM webhook_keys WHERE kid = ?').bind(kid).first<Record<string, string>>();
+    const row = await env.CONTROL_DB.prepare('SELECT * FROM webhook_keys WHERE kid = ?').bind(kid).first<Record<string, string>>();
     expect(row!.private_jwk).toMatch(/^[A-Za-z0-9_-]+$/); // base64url of iv ‖ ciphertext
     expect(row!.private_jwk).not.toContain('"d"');
     expect(JSON.parse(row!.public_jwk!)).not.toHaveProperty('d');
@@ -93,22 +93,22 @@ describe('webhook signing keys', () => {
   });
 
   it('a rotated-out key expires after the overlap of 24 h + 5 min; then expired_at says when', async () => {
-    const db = database(env.DB);
+    const db = new Storage(env).control;
     const secrets = await productionSecrets();
     const first = await currentSigningKey(db, secrets);
     const { kid, previous } = await rotateSigningKey(db, secrets);
     expect(previous).toBe(first.kid);
     expect((await currentSigningKey(db, secrets)).kid).toBe(kid);
 
-    const row = await env.DB.prepare('SELECT created_at, expires_at FROM webhook_keys WHERE kid = ?').bind(first.kid).first<{ expires_at: number }>();
-    const { created_at: rotatedAt } = (await env.DB.prepare('SELECT created_at FROM webhook_keys WHERE kid = ?').bind(kid).first<{ created_at: number }>())!;
+    const row = await env.CONTROL_DB.prepare('SELECT created_at, expires_at FROM webhook_keys WHERE kid = ?').bind(first.kid).first<{ expires_at: number }>();
+    const { created_at: rotatedAt } = (await env.CONTROL_DB.prepare('SELECT created_at FROM webhook_keys WHERE kid = ?').bind(kid).first<{ created_at: number }>())!;
     expect(row!.expires_at).toBe(rotatedAt + ROTATION_OVERLAP_SECONDS);
     expect(ROTATION_OVERLAP_SECONDS).toBe(24 * 3600 + 300);
     expect((await getVerificationKey(db, secrets, first.kid)).expired_at).toBeNull();
 
     // The overlap ends (moved into the past rather than waited for).
     const ended = Math.floor(Date.now() / 1000) - 10;
-    await env.DB.prepare('UPDATE webhook_keys SET expires_at = ? WHERE kid = ?').bind(ended, first.kid).run();
+    await env.CONTROL_DB.prepare('UPDATE webhook_keys SET expires_at = ? WHERE kid = ?').bind(ended, first.kid).run();
     expect((await getVerificationKey(db, secrets, first.kid)).expired_at).toBe(ended);
     expect((await getVerificationKey(db, secrets, kid)).expired_at).toBeNull();
     // Keys are per environment: a production kid is unknown to this (sandbox) deployment.
@@ -117,12 +117,12 @@ describe('webhook signing keys', () => {
   });
 
   it('created once under concurrent first use', async () => {
-    const db = database(env.DB);
+    const db = new Storage(env).control;
     const secrets = await productionSecrets();
-    await env.DB.prepare("DELETE FROM webhook_keys WHERE environment = 'production'").run();
+    await env.CONTROL_DB.prepare("DELETE FROM webhook_keys WHERE environment = 'production'").run();
     const keys = await Promise.all(Array.from({ length: 8 }, () => currentSigningKey(db, secrets)));
     expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
-    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_keys WHERE environment = 'production'").first<{ n: number }>())!;
+    const { n } = (await env.CONTROL_DB.prepare("SELECT COUNT(*) AS n FROM webhook_keys WHERE environment = 'production'").first<{ n: number }>())!;
     expect(n).toBe(1);
     // And it signs what the public key verifies.
     const jwt = await signBody(keys[0]!, '{}');

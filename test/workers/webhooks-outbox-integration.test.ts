@@ -1,17 +1,18 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import worker from '../../src';
-import { database } from '../../src/db';
-import { clients } from '../../src/db/schema';
+import { Storage, userShard } from '../../src/db';
 import { Changeset } from '../../src/domain/changeset';
-import { dispatch, type WebhookMessage } from '../../src/domain/outbox';
 import type { Env } from '../../src/env';
 import { nowTimestamp } from '../../src/lib/time';
+import type { WebhookMessage } from '../../src/queues/messages';
+import { handOverEvents } from '../../src/queues/outbox';
 import { api, newBeaconUser, newClient, newProgram, stranger } from './support/api';
-import { deliveryOf, memberWithReceiver } from './support/webhooks';
+import { inUserShards, writeInUserShards } from './support/storage';
+import { deliveryOf, homeShardOf, memberWithReceiver } from './support/webhooks';
 
-const eventRow = (id: string) =>
-  env.DB.prepare('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?').bind(id).first<{ id: string; enqueued_at: string | null; delivery_status: string }>();
+const eventRow = async (id: string) =>
+  (await inUserShards<{ id: string; enqueued_at: string | null; delivery_status: string }>('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?', id))[0] ?? null;
 
 /** The Worker's env with a webhook queue whose sends fail, as during a Queues outage. */
 function envWithBrokenQueue(): Env {
@@ -42,12 +43,13 @@ function envRecordingSends(sent: string[]): Env {
 describe('the webhook outbox', () => {
   it('a failed write leaves no event: the event stands or falls with its change', async () => {
     const client = await newClient();
-    const db = database(env.DB);
+    const db = new Storage(env).userShard(await homeShardOf(client.client_id));
     const now = nowTimestamp();
+    const user = { id: `usr_${crypto.randomUUID()}`, clientId: client.client_id, clientUserId: 'atomic', tokenDigest: crypto.randomUUID(), createdAt: now, updatedAt: now };
     const changes = new Changeset(db, now)
       .event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_AtomicAtomic01' })
-      // The change's own write fails (a duplicate client id), after the event in the batch.
-      .add(db.insert(clients).values({ id: client.client_id, name: 'dup', secretDigest: 'x', createdAt: now, updatedAt: now }));
+      // The change's own write fails (a duplicate id), after the event in the batch.
+      .add(db.insert(userShard.users).values(user), db.insert(userShard.users).values(user));
     await expect(changes.write()).rejects.toThrow();
     expect(await eventRow(changes.eventIds[0]!)).toBeNull();
   });
@@ -55,22 +57,24 @@ describe('the webhook outbox', () => {
   it('a refused request writes no event', async () => {
     const client = await newClient();
     const user = await newBeaconUser(client, await newProgram(client), stranger());
-    const count = () => env.DB.prepare('SELECT COUNT(*) AS n FROM webhook_events WHERE client_id = ?').bind(client.client_id).first<{ n: number }>();
-    const before = (await count())!.n;
+    const count = async () => (await inUserShards<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_events WHERE client_id = ?', client.client_id)).reduce((sum, r) => sum + r.n, 0);
+    const before = await count();
     // `rejected` needs a report or a confirmed syndication: refused, nothing written.
     const refused = await api(client, '/beacon/user/review', { beacon_user_id: user.id, status: 'rejected' });
     expect(refused.status).toBe(400);
-    expect((await count())!.n).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('an event whose queue send failed is handed over by the sweep (cron), then delivered', async () => {
     const { client, receiver } = await memberWithReceiver();
-    const changes = new Changeset(database(env.DB), nowTimestamp()).event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_SweptSwept0001' });
+    const shard = await homeShardOf(client.client_id);
+    const storage = new Storage(env);
+    const changes = new Changeset(storage.userShard(shard), nowTimestamp()).event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_SweptSwept0001' });
     await changes.write();
     const eventId = changes.eventIds[0]!;
 
-    // The write path's dispatch fails: the row stays, not handed over, and visible as pending.
-    await dispatch(envWithBrokenQueue(), { eventIds: [eventId], fanoutReportIds: [] });
+    // The write path's hand-over fails: the row stays, not handed over, and visible as pending.
+    await handOverEvents(envWithBrokenQueue(), storage, shard, [eventId]);
     expect(await eventRow(eventId)).toMatchObject({ enqueued_at: null, delivery_status: 'pending' });
     expect((await deliveryOf(client, eventId))?.status).toBe('pending');
 
@@ -83,7 +87,7 @@ describe('the webhook outbox', () => {
     };
     await sweep();
     expect(sent).not.toContain(eventId);
-    await env.DB.prepare("UPDATE webhook_events SET created_at = '2000-01-01T00:00:00Z' WHERE id = ?").bind(eventId).run();
+    await writeInUserShards("UPDATE webhook_events SET created_at = '2000-01-01T00:00:00Z' WHERE id = ?", eventId);
     await sweep();
     expect(sent).toContain(eventId);
     expect((await eventRow(eventId))!.enqueued_at).toMatch(/Z$/);
@@ -103,10 +107,11 @@ describe('the webhook outbox', () => {
 describe('the sweep’s reconciliation', () => {
   it('hands over again an event whose queue message was lost, and leaves live ones alone', async () => {
     const client = await newClient();
+    const home = (env as unknown as Record<string, D1Database>)[`USER_SHARD_${await homeShardOf(client.client_id)}`]!;
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
     const insert = (id: string, columns: Record<string, string | number | null>) => {
       const names = Object.keys(columns);
-      return env.DB.prepare(
+      return home.prepare(
         `INSERT INTO webhook_events (id, client_id, webhook_code, payload, created_at, ${names.join(', ')}) VALUES (?, ?, 'USER_STATUS_UPDATED', ?, ?, ${names.map(() => '?').join(', ')})`,
       )
         .bind(id, client.client_id, JSON.stringify({ webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_Reconcile00001' }), hoursAgo(5), ...Object.values(columns))

@@ -1,29 +1,24 @@
-import type { Database } from '../../db';
+import type { Storage } from '../../db';
 import { listPage } from '../../lib/cursor';
 import type { Secrets } from '../../secrets';
 import type { Identity } from './identity';
-import { loadBeaconUser, openIdentity, selectVersions } from './store';
+import { locateBeaconUser, openIdentity, selectVersions } from './store';
 import { beaconUserView, type BeaconUserView } from './view';
 
-export async function getBeaconUser(db: Database, secrets: Secrets, clientId: string, beaconUserId: string): Promise<BeaconUserView> {
-  const { user, version } = await loadBeaconUser(db, clientId, beaconUserId);
-  return beaconUserView(user, version, await openIdentity(secrets.piiKey, user.id, version.identity));
+export async function getBeaconUser(storage: Storage, secrets: Secrets, clientId: string, beaconUserId: string): Promise<BeaconUserView> {
+  const { record } = await locateBeaconUser(storage, clientId, beaconUserId);
+  return beaconUserView(record.user, record.version, await openIdentity(secrets.piiKey, record.user.id, record.version.identity));
 }
 
 /** Every version of a user, newest first, a page at a time. */
-export async function listBeaconUserHistory(
-  db: Database,
-  secrets: Secrets,
-  clientId: string,
-  beaconUserId: string,
-  cursor: string | null | undefined,
-) {
-  const { user } = await loadBeaconUser(db, clientId, beaconUserId);
+export async function listBeaconUserHistory(storage: Storage, secrets: Secrets, clientId: string, beaconUserId: string, cursor: string | null | undefined) {
+  const { shard, record } = await locateBeaconUser(storage, clientId, beaconUserId);
+  const { user } = record;
   const { items, next_cursor } = await listPage(
     secrets.hmacKey,
     `history:${clientId}:${user.id}`,
     cursor,
-    (before) => selectVersions(db, user.id, before ?? user.version + 1),
+    (before) => selectVersions(storage.userShard(shard), user.id, before ?? user.version + 1),
     (version) => version.version,
   );
 

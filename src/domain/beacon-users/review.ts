@@ -1,7 +1,9 @@
-import type { Database } from '../../db';
+import { eq } from 'drizzle-orm';
+import { userShard } from '../../db';
 import { errors } from '../../errors';
-import { selectActiveReportOfUser, selectConfirmedSyndicationOfUser } from '../reports/store';
-import type { BeaconUserStatus } from './store';
+import type { InProgram } from '../program-context';
+import { reportsOf, selectActiveReportOfUser, selectConfirmedSyndicationsOfUser } from '../reports/store';
+import { selectCurrentUsers, type BeaconUserStatus, type CurrentUser } from './store';
 
 /** What the review rules need to know about a user. */
 export interface ReviewFacts {
@@ -25,10 +27,18 @@ export function assertReviewAllowed(status: BeaconUserStatus, facts: ReviewFacts
   }
 }
 
-export async function reviewFacts(db: Database, beaconUserId: string): Promise<ReviewFacts> {
-  const [report, confirmed] = await Promise.all([
-    selectActiveReportOfUser(db, beaconUserId).get(),
-    selectConfirmedSyndicationOfUser(db, beaconUserId).get(),
+/** The user and its review facts. A confirmed syndication counts only while its report is
+ * active; that report may live in another shard, read only when it decides. */
+export async function reviewFacts(ctx: InProgram, beaconUserId: string): Promise<{ current: CurrentUser; facts: ReviewFacts }> {
+  const { db, program } = ctx;
+  const [[current], [report], confirmed] = await db.batch([
+    selectCurrentUsers(db, eq(userShard.beaconUsers.id, beaconUserId)),
+    selectActiveReportOfUser(db, beaconUserId),
+    selectConfirmedSyndicationsOfUser(db, beaconUserId),
   ]);
-  return { hasActiveReport: report !== undefined, hasConfirmedSyndication: confirmed !== undefined };
+  if (!current || current.clientId !== program.clientId) throw errors.notFound('beacon_user_id');
+  const hasActiveReport = report !== undefined;
+  const hasConfirmedSyndication =
+    !hasActiveReport && confirmed.length > 0 && [...(await reportsOf(ctx.storage, confirmed)).values()].some((r) => r.deletedAt === null);
+  return { current, facts: { hasActiveReport, hasConfirmedSyndication } };
 }

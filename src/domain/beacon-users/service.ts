@@ -1,114 +1,107 @@
-/** Writes to Beacon Users. These run inside the program's Durable Object, which calls
- * them one at a time, so reading the current version and writing the next cannot
- * interleave with another write to the same program. */
+/** Writes to Beacon Users. These run inside the program's Durable Object, which calls them
+ * one at a time, so reading the current version and writing the next cannot interleave
+ * with another write to the same program. Each is one read batch and one write batch in
+ * the program's shard; everything else was done before (prepare.ts). */
 import { eq } from 'drizzle-orm';
-import type { Database } from '../../db';
-import { programs } from '../../db/schema';
-import { indexKeys, indexUserStatements, selectCandidateReports, selectCandidateUsers } from '../blocking-index';
-import { escalate, findMatches, outcomeOf, recordFindings } from '../checks';
-import { normaliseIdentity } from '../matching/compare';
-import { findProgram } from '../programs';
+import { userShard, type ShardDb } from '../../db';
 import { capture, errors } from '../../errors';
-import { BULK_IMPORT, type Actor } from '../actor';
-import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
-import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
-import type { Secrets } from '../../secrets';
+import type { BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
+import { BULK_IMPORT, type Actor } from '../actor';
+import { indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { identityDigest, identityFromRequest, patchIdentity, type Identity } from './identity';
+import { findDuplicates, knownSyndications, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Subject } from '../checks/findings';
+import { escalate, outcomeOf } from '../checks/outcome';
+import type { InProgram } from '../program-context';
+import { patchIdentity } from './identity';
+import { checkIdentity, freshCheck, type CheckedIdentity } from './prepare';
 import { assertReviewAllowed, reviewFacts } from './review';
 import {
   loadBeaconUser,
   openIdentity,
-  sealIdentity,
+  recordOf,
   selectBeaconUserByClientUserId,
+  selectCurrentUsers,
   versionStatements,
   type BeaconUserRecord,
   type BeaconUserStatus,
+  type CurrentUser,
 } from './store';
-import { getBeaconUser } from './reads';
 import { beaconUserView, type BeaconUserView } from './view';
 
-export interface Deps {
-  db: Database;
-  secrets: Secrets;
-  /** Writes a changeset and, once it has committed, hands its events to the outbox. */
-  commit(changes: Changeset): Promise<void>;
-}
-
 export interface CreateBeaconUser {
-  clientId: string;
-  programId: string;
+  /** The new user's id, minted with the check (its identity is sealed under it). */
+  beaconUserId: string;
   clientUserId: string;
-  data: BeaconUserRequestData;
+  checked: CheckedIdentity;
   actor: Actor;
 }
 
-export async function createBeaconUser({ db, secrets, commit }: Deps, cmd: CreateBeaconUser): Promise<BeaconUserView> {
-  const now = nowTimestamp();
-  const id = newId('beaconUser');
-  const identity = identityFromRequest(cmd.data, now);
-  const subject = { id, clientId: cmd.clientId, programId: cmd.programId, version: 1, identity: normaliseIdentity(identity) };
-  const [digest, keys] = await Promise.all([identityDigest(secrets.hmacKey, identity), indexKeys(secrets.hmacKey, subject.identity)]);
-  // One round trip for everything the create reads, candidates of the checks included.
-  const [[program], [existing], users, reports] = await db.batch([
-    db.select({ clientId: programs.clientId, settings: programs.settings }).from(programs).where(eq(programs.id, cmd.programId)),
-    selectBeaconUserByClientUserId(db, cmd.programId, cmd.clientUserId),
-    selectCandidateUsers(db, cmd.programId, keys, null),
-    selectCandidateReports(db, keys),
+export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): Promise<BeaconUserView> {
+  const { db, program, secrets } = ctx;
+  const checked = await freshCheck(ctx.storage, secrets, cmd.beaconUserId, cmd.checked);
+  const [[existing], candidates, counts] = await db.batch([
+    selectBeaconUserByClientUserId(db, program.id, cmd.clientUserId),
+    selectCandidateUsers(db, program.id, checked.keys, null),
+    selectKeyCounts(db, program.id, checked.keys),
   ]);
-  if (!program || program.clientId !== cmd.clientId) throw errors.notFound('program_id');
   if (existing) {
     // A retried create returns the user unchanged; different data is a conflict.
-    if (existing.identityDigest === digest) return getBeaconUser(db, secrets, cmd.clientId, existing.id);
+    if (existing.identityDigest === checked.digest) return viewOf(ctx, await loadBeaconUser(db, program.clientId, existing.id));
     throw errors.refused(
       `a Beacon User with this client_user_id already exists in this program (${existing.id}) with different data; use /beacon/user/update to change it`,
     );
   }
 
-  const { settings } = program;
-  const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
+  const now = nowTimestamp();
+  const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised };
+  const findings = {
+    duplicates: await findDuplicates(secrets, subject, candidates, [], program.settings),
+    ...reportFindings(subject, checked.hits, counts, new Map()),
+  };
   const user = {
-    id,
-    clientId: cmd.clientId,
-    programId: cmd.programId,
+    id: subject.id,
+    clientId: program.clientId,
+    programId: program.id,
     clientUserId: cmd.clientUserId,
     version: 1,
-    status: outcomeOf(findings, settings),
-    identityDigest: digest,
+    status: outcomeOf(findings, program.settings),
+    identityDigest: checked.digest,
+    blockingKeys: checked.keys,
     createdAt: now,
     updatedAt: now,
   };
   const version = {
-    beaconUserId: id,
+    beaconUserId: user.id,
     version: 1,
     status: user.status,
-    identity: await sealIdentity(secrets.piiKey, id, identity),
+    identity: checked.sealed,
     auditSource: cmd.actor.source,
     auditDashboardUserId: cmd.actor.dashboardUserId,
     createdAt: now,
   };
-  const changes = new Changeset(db, now).add(...versionStatements(db, user, version), ...indexUserStatements(db, user, keys, true));
+  const changes = new Changeset(db, now).add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
-  await commit(changes);
-  return beaconUserView(user, version, identity);
+  await ctx.commit(changes);
+  return beaconUserView(user, version, checked.identity);
 }
 
 export interface ImportBeaconUsers {
-  programId: string;
-  users: { client_user_id: string; user: BeaconUserRequestData }[];
+  users: ({ clientUserId: string } & ({ beaconUserId: string; checked: CheckedIdentity } | { error: { code: string; message: string } }))[];
 }
 
 /** The operator's bulk import of a member's existing users (audit source `bulk_import`).
  * Each user goes through the create path on its own — checks included, so later users of
  * an import see earlier ones — and the answer gives each one's outcome. */
-export async function importBeaconUsers(deps: Deps, cmd: ImportBeaconUsers) {
-  const program = await findProgram(deps.db, cmd.programId);
+export async function importBeaconUsers(ctx: InProgram, cmd: ImportBeaconUsers) {
   const results = [];
-  for (const { client_user_id, user } of cmd.users) {
-    const outcome = await capture(() =>
-      createBeaconUser(deps, { clientId: program.clientId, programId: cmd.programId, clientUserId: client_user_id, data: user, actor: BULK_IMPORT }),
-    );
+  for (const entry of cmd.users) {
+    const client_user_id = entry.clientUserId;
+    if ('error' in entry) {
+      results.push({ client_user_id, error: { error_code: entry.error.code, error_message: entry.error.message } });
+      continue;
+    }
+    const outcome = await capture(() => createBeaconUser(ctx, { ...entry, actor: BULK_IMPORT }));
     results.push(
       outcome.ok
         ? { client_user_id, beacon_user_id: outcome.value.id, version: outcome.value.version, status: outcome.value.status }
@@ -119,77 +112,100 @@ export async function importBeaconUsers(deps: Deps, cmd: ImportBeaconUsers) {
 }
 
 export interface UpdateBeaconUser {
-  clientId: string;
   beaconUserId: string;
-  patch: BeaconUserUpdateRequestData | null | undefined;
+  patch: BeaconUserUpdateRequestData;
+  /** The check of the patched identity, and the version it patched. */
+  checked: CheckedIdentity;
+  basedOn: number;
   actor: Actor;
 }
 
-export async function updateBeaconUser({ db, secrets, commit }: Deps, cmd: UpdateBeaconUser): Promise<BeaconUserView> {
-  const record = await loadBeaconUser(db, cmd.clientId, cmd.beaconUserId);
-  const current = await openIdentity(secrets.piiKey, record.user.id, record.version.identity);
-  if (!cmd.patch) return beaconUserView(record.user, record.version, current);
+/** Every check runs again on the new data; only new findings are recorded. */
+export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): Promise<BeaconUserView> {
+  const { db, program, secrets } = ctx;
+  const checked = await freshCheck(ctx.storage, secrets, cmd.beaconUserId, cmd.checked);
+  const [[current], candidates, counts, syndications, pairs] = await db.batch([
+    selectCurrentUsers(db, eq(userShard.beaconUsers.id, cmd.beaconUserId)),
+    selectCandidateUsers(db, program.id, checked.keys, cmd.beaconUserId),
+    selectKeyCounts(db, program.id, checked.keys),
+    selectSyndicationsOf(db, [cmd.beaconUserId]),
+    selectRecordedPairs(db, cmd.beaconUserId),
+  ]);
+  if (!current || current.clientId !== program.clientId) throw errors.notFound('beacon_user_id');
+
+  if (current.version !== cmd.basedOn) {
+    // Another write came first: patch what it wrote, and check that.
+    const identity = patchIdentity(await openIdentity(secrets.piiKey, current.id, current.sealed), cmd.patch, nowTimestamp());
+    const rebased = await checkIdentity(ctx.storage, secrets, current.id, identity);
+    if (rebased.digest === current.identityDigest) return viewOf(ctx, recordOf(current));
+    return updateBeaconUser(ctx, { ...cmd, checked: rebased, basedOn: current.version });
+  }
 
   const now = nowTimestamp();
-  const next = patchIdentity(current, cmd.patch, now);
-  const digest = await identityDigest(secrets.hmacKey, next);
-  // Data identical to the current version is not a change: no new version.
-  if (digest === record.user.identityDigest) return beaconUserView(record.user, record.version, current);
-
-  // Every check runs again on the new data; only new findings are recorded.
-  const { user } = record;
-  const subject = { id: user.id, clientId: user.clientId, programId: user.programId, version: user.version + 1, identity: normaliseIdentity(next) };
-  const keys = await indexKeys(secrets.hmacKey, subject.identity);
-  const [[program], users, reports] = await db.batch([
-    db.select({ settings: programs.settings }).from(programs).where(eq(programs.id, user.programId)),
-    selectCandidateUsers(db, user.programId, keys, user.id),
-    selectCandidateReports(db, keys),
-  ]);
-  const { settings } = program!;
-  const findings = await findMatches(db, secrets, subject, { users, reports }, settings);
+  const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
+  const findings = {
+    duplicates: await findDuplicates(secrets, subject, candidates, pairs, program.settings),
+    ...reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id)),
+  };
   const changes = new Changeset(db, now);
-  const written = nextVersion(db, changes, record, {
-    status: escalate(user.status, outcomeOf(findings, settings)),
-    digest,
-    sealed: await sealIdentity(secrets.piiKey, user.id, next),
+  const written = nextVersion(db, changes, current, {
+    status: escalate(current.status, outcomeOf(findings, program.settings)),
+    digest: checked.digest,
+    keys: checked.keys,
+    sealed: checked.sealed,
     actor: cmd.actor,
   });
-  changes.add(...indexUserStatements(db, user, keys, false));
+  changes.add(...indexUserStatements(db, current, checked.keys, current.blockingKeys));
   recordFindings(db, changes, subject, findings);
-  await commit(changes);
-  return beaconUserView(written.user, written.version, next);
+  await ctx.commit(changes);
+  return beaconUserView(written.user, written.version, checked.identity);
 }
 
 export interface ReviewBeaconUser {
-  clientId: string;
   beaconUserId: string;
   status: BeaconUserStatus;
   actor: Actor;
 }
 
-export async function reviewBeaconUser(deps: Deps, cmd: ReviewBeaconUser): Promise<BeaconUserView> {
-  const record = await loadBeaconUser(deps.db, cmd.clientId, cmd.beaconUserId);
-  assertReviewAllowed(cmd.status, await reviewFacts(deps.db, record.user.id));
-  const identity = await openIdentity(deps.secrets.piiKey, record.user.id, record.version.identity);
+export async function reviewBeaconUser(ctx: InProgram, cmd: ReviewBeaconUser): Promise<BeaconUserView> {
+  const { current, facts } = await reviewFacts(ctx, cmd.beaconUserId);
+  assertReviewAllowed(cmd.status, facts);
   // Reviewing to the status the user already has changes nothing.
-  if (cmd.status === record.user.status) return beaconUserView(record.user, record.version, identity);
+  if (cmd.status === current.status) return viewOf(ctx, recordOf(current));
 
-  const next = { status: cmd.status, digest: record.user.identityDigest, sealed: record.version.identity, actor: cmd.actor };
-  return writeVersion(deps, record, next, identity, nowTimestamp());
+  const changes = new Changeset(ctx.db, nowTimestamp());
+  const { user, version } = nextVersion(ctx.db, changes, current, {
+    status: cmd.status,
+    digest: current.identityDigest,
+    keys: current.blockingKeys,
+    sealed: current.sealed,
+    actor: cmd.actor,
+  });
+  await ctx.commit(changes);
+  return beaconUserView(user, version, await openIdentity(ctx.secrets.piiKey, user.id, version.identity));
 }
 
-/** The next version of a user: its status and its identity data, sealed and digested. */
+/** The next version of a user: its status and its identity data, sealed, digested and keyed. */
 export interface NextVersion {
   status: BeaconUserStatus;
   digest: string;
+  keys: string[];
   sealed: string;
   actor: Actor;
 }
 
 /** Adds the next version of a user to `changes`, with USER_STATUS_UPDATED if the status
  * changes. Returns the new state, for the answer. */
-export function nextVersion(db: Database, changes: Changeset, record: BeaconUserRecord, next: NextVersion) {
-  const user = { ...record.user, version: record.user.version + 1, status: next.status, identityDigest: next.digest, updatedAt: changes.now };
+export function nextVersion(db: ShardDb, changes: Changeset, current: CurrentUser, next: NextVersion) {
+  const { user: previous } = recordOf(current);
+  const user = {
+    ...previous,
+    version: previous.version + 1,
+    status: next.status,
+    identityDigest: next.digest,
+    blockingKeys: next.keys,
+    updatedAt: changes.now,
+  };
   const version = {
     beaconUserId: user.id,
     version: user.version,
@@ -200,14 +216,15 @@ export function nextVersion(db: Database, changes: Changeset, record: BeaconUser
     createdAt: changes.now,
   };
   changes.add(...versionStatements(db, user, version));
-  if (next.status !== record.user.status) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
+  if (next.status !== previous.status) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
   return { user, version };
 }
 
-/** Writes the next version on its own. */
-async function writeVersion({ db, commit }: Deps, record: BeaconUserRecord, next: NextVersion, identity: Identity, now: string): Promise<BeaconUserView> {
-  const changes = new Changeset(db, now);
-  const { user, version } = nextVersion(db, changes, record, next);
-  await commit(changes);
-  return beaconUserView(user, version, identity);
+/** A status-only next version: the identity, its digest and keys stay. */
+export function nextStatus(db: ShardDb, changes: Changeset, current: CurrentUser, status: BeaconUserStatus, actor: Actor) {
+  return nextVersion(db, changes, current, { status, digest: current.identityDigest, keys: current.blockingKeys, sealed: current.sealed, actor });
+}
+
+async function viewOf(ctx: InProgram, record: BeaconUserRecord): Promise<BeaconUserView> {
+  return beaconUserView(record.user, record.version, await openIdentity(ctx.secrets.piiKey, record.user.id, record.version.identity));
 }

@@ -1,10 +1,12 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import type { Database } from '../../db';
-import { beaconUsers, beaconUserVersions } from '../../db/schema';
+import { and, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzle-orm';
+import { userShard, type ShardDb, type Storage } from '../../db';
 import { errors } from '../../errors';
 import { openJson, sealJson } from '../../lib/crypto';
 import { PAGE_SIZE } from '../../lib/cursor';
+import { inClientShards } from '../directory';
 import type { Identity } from './identity';
+
+const { beaconUsers, beaconUserVersions } = userShard;
 
 export type BeaconUserRow = typeof beaconUsers.$inferSelect;
 export type BeaconUserVersionRow = typeof beaconUserVersions.$inferSelect;
@@ -14,6 +16,22 @@ export type BeaconUserStatus = BeaconUserRow['status'];
 export interface BeaconUserRecord {
   user: BeaconUserRow;
   version: BeaconUserVersionRow;
+}
+
+/** A Beacon User with its current version in one flat row (see `selectCurrentUsers`). */
+export type CurrentUser = BeaconUserRow & {
+  sealed: string;
+  auditSource: BeaconUserVersionRow['auditSource'];
+  auditDashboardUserId: string | null;
+  versionCreatedAt: string;
+};
+
+/** The user and version rows of a `CurrentUser`. */
+export function recordOf({ sealed, auditSource, auditDashboardUserId, versionCreatedAt, ...user }: CurrentUser): BeaconUserRecord {
+  return {
+    user,
+    version: { beaconUserId: user.id, version: user.version, status: user.status, identity: sealed, auditSource, auditDashboardUserId, createdAt: versionCreatedAt },
+  };
 }
 
 /** Identity data is sealed with the user's id as context: a version's ciphertext only
@@ -31,7 +49,7 @@ const currentVersion = and(
   eq(beaconUserVersions.version, beaconUsers.version),
 );
 
-export function selectBeaconUser(db: Database, beaconUserId: string) {
+export function selectBeaconUser(db: ShardDb, beaconUserId: string) {
   return db
     .select({ user: beaconUsers, version: beaconUserVersions })
     .from(beaconUsers)
@@ -39,43 +57,50 @@ export function selectBeaconUser(db: Database, beaconUserId: string) {
     .where(eq(beaconUsers.id, beaconUserId));
 }
 
-/** Users with their current version. */
-export function selectBeaconUsers(db: Database, beaconUserIds: string[]) {
+/** Users with their current version, one flat row each with distinct column names, so that
+ * the query can run inside a D1 batch (drizzle maps batched rows by position). */
+export function selectCurrentUsers(db: ShardDb, where: SQL | undefined) {
   return db
-    .select({ user: beaconUsers, version: beaconUserVersions })
+    .select({
+      ...getTableColumns(beaconUsers),
+      sealed: beaconUserVersions.identity,
+      auditSource: beaconUserVersions.auditSource,
+      auditDashboardUserId: beaconUserVersions.auditDashboardUserId,
+      versionCreatedAt: sql<string>`${beaconUserVersions.createdAt}`.as('version_created_at'),
+    })
     .from(beaconUsers)
     .innerJoin(beaconUserVersions, currentVersion)
-    .where(inArray(beaconUsers.id, beaconUserIds));
+    .where(where);
 }
 
-/** The user row only: drizzle maps joined columns with shared names wrongly inside `batch`. */
-export function selectBeaconUserByClientUserId(db: Database, programId: string, clientUserId: string) {
+/** The user row only, for a D1 batch. */
+export function selectBeaconUserByClientUserId(db: ShardDb, programId: string, clientUserId: string) {
   return db
     .select()
     .from(beaconUsers)
     .where(and(eq(beaconUsers.programId, programId), eq(beaconUsers.clientUserId, clientUserId)));
 }
 
-/** The client's Beacon User; another client's user is "not found", like an unknown id. */
-export async function loadBeaconUser(db: Database, clientId: string, beaconUserId: string): Promise<BeaconUserRecord> {
+/** A client's Beacon User, wherever it lives; another client's user is "not found", like
+ * an unknown id. */
+export async function locateBeaconUser(storage: Storage, clientId: string, beaconUserId: string): Promise<{ shard: number; record: BeaconUserRecord }> {
+  const found = await inClientShards(storage, clientId, async (shard) => {
+    const record = await selectBeaconUser(storage.userShard(shard), beaconUserId).get();
+    return record?.user.clientId === clientId ? record : undefined;
+  });
+  if (!found) throw errors.notFound('beacon_user_id');
+  return { shard: found.shard, record: found.value };
+}
+
+/** Loads a user known to be in `db` (inside its program's Durable Object). */
+export async function loadBeaconUser(db: ShardDb, clientId: string, beaconUserId: string): Promise<BeaconUserRecord> {
   const record = await selectBeaconUser(db, beaconUserId).get();
   if (!record || record.user.clientId !== clientId) throw errors.notFound('beacon_user_id');
   return record;
 }
 
-/** The program a client's Beacon User belongs to (it never changes). */
-export async function programOfBeaconUser(db: Database, clientId: string, beaconUserId: string): Promise<string> {
-  const row = await db
-    .select({ programId: beaconUsers.programId })
-    .from(beaconUsers)
-    .where(and(eq(beaconUsers.id, beaconUserId), eq(beaconUsers.clientId, clientId)))
-    .get();
-  if (!row) throw errors.notFound('beacon_user_id');
-  return row.programId;
-}
-
 /** Versions newest first, strictly below `beforeVersion`, one more than a page. */
-export function selectVersions(db: Database, beaconUserId: string, beforeVersion: number) {
+export function selectVersions(db: ShardDb, beaconUserId: string, beforeVersion: number) {
   return db
     .select()
     .from(beaconUserVersions)
@@ -88,12 +113,13 @@ export function selectVersions(db: Database, beaconUserId: string, beforeVersion
 /** Statements writing version `version.version` of a user: the version row and the
  * user's current state. The update is conditional on the previous version, and the
  * version row's primary key refuses a second writer of the same version. */
-export function versionStatements(db: Database, user: BeaconUserRow, version: BeaconUserVersionRow) {
+export function versionStatements(db: ShardDb, user: BeaconUserRow, version: BeaconUserVersionRow) {
   const insertVersion = db.insert(beaconUserVersions).values(version);
   if (version.version === 1) return [insertVersion, db.insert(beaconUsers).values(user)] as const;
   const updateUser = db
     .update(beaconUsers)
-    .set({ version: user.version, status: user.status, identityDigest: user.identityDigest, updatedAt: user.updatedAt })
+    .set({ version: user.version, status: user.status, identityDigest: user.identityDigest, blockingKeys: user.blockingKeys, updatedAt: user.updatedAt })
     .where(and(eq(beaconUsers.id, user.id), eq(beaconUsers.version, version.version - 1)));
   return [insertVersion, updateUser] as const;
 }
+

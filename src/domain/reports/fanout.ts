@@ -1,113 +1,215 @@
-/** The network fan-out of a new report (PRODUCT.md §5.4): every user of every other client
- * whose identity matches the reported one gets a syndication and, where its program flags
- * network fraud, moves from cleared to pending_review. Candidates come from the blocking
- * index a page at a time; each page is one queue message, and each program's users are
- * changed by that program's Durable Object. Idempotent: a report reaches a user once. */
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import { database, type Database } from '../../db';
-import { fanoutDeadLetters, reportSyndications } from '../../db/schema';
-import { programObject } from '../../durable/beacon-program';
-import type { Env } from '../../env';
-import { errors, unwrap } from '../../errors';
-import { SYSTEM } from '../actor';
+/** The network fan-out of a new report (PRODUCT.md §5.4, §7): every user of every other
+ * client whose identity matches the reported one gets a syndication and, where its program
+ * flags network fraud, moves from cleared to pending_review.
+ *
+ * A fan-out walks each user shard separately, a page at a time (one queue message each):
+ * page by page through the users that carry each of the report's keys, skipping programs
+ * where the key is common — the same keys a check reads, so that a pair is found whichever
+ * of the report and the user came first. Each program's users are changed by that program's
+ * Durable Object. Progress is recorded per report, pass and shard in the report's shard,
+ * and the sweep resumes a walk whose pages stopped arriving.
+ *
+ * Two passes: the second, SECOND_PASS_DELAY_SECONDS later, finds users whose checks read the
+ * network index just before this report was in it and who were written just after the first
+ * pass read their shard (a check older than MAX_CHECK_AGE_MS is read again before writing,
+ * so such a user is always written before the second pass starts). Idempotent: a report
+ * reaches a user once. */
+import { and, desc, eq, inArray, lt, lte } from 'drizzle-orm';
+import { control, userShard, type Storage } from '../../db';
+import { errors } from '../../errors';
 import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
-import { nowTimestamp } from '../../lib/time';
+import { nowTimestamp, timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
-import { nextVersion, type Deps } from '../beacon-users/service';
-import { FANOUT_PAGE, networkCandidates } from '../blocking-index';
+import { SYSTEM } from '../actor';
+import { nextStatus } from '../beacon-users/service';
+import { openIdentity, selectCurrentUsers } from '../beacon-users/store';
+import { FANOUT_PAGE, selectKeyWalk, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { currentIdentities, escalate, outcomeOf, recordSyndication, reportedIdentities } from '../checks';
-import { compareNormalised } from '../matching/compare';
+import { knownSyndications, recordSyndication, selectSyndicationsOf } from '../checks/findings';
+import { escalate, outcomeOf } from '../checks/outcome';
+import { findProgramPlace } from '../directory';
+import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../matching/compare';
 import { matchingRule, NETWORK_RULES } from '../matching/rules';
-import type { FanoutMessage } from '../outbox';
-import { findProgram } from '../programs';
-import { findActiveReport } from './store';
+import { MAX_CHECK_AGE_MS } from '../beacon-users/prepare';
+import type { InProgram } from '../program-context';
+import type { IndexedReport } from './network-index';
+import { selectReportedIdentity } from './store';
+import type { ReportRow } from './view';
 
-/** One page of a report's fan-out; the next page goes back on the queue. A deleted report
- * fans out no further. */
-export async function fanOutReport(env: Env, message: FanoutMessage): Promise<{ candidates: number; syndicated: number }> {
-  const db = database(env.DB);
-  const report = await findActiveReport(db, message.reportId);
-  if (!report) return { candidates: 0, syndicated: 0 };
+const { reportFanouts } = userShard;
 
-  const candidates = await networkCandidates(db, report, message.after);
-  const byProgram = new Map<string, string[]>();
-  for (const { programId, beaconUserId } of candidates) byProgram.set(programId, [...(byProgram.get(programId) ?? []), beaconUserId]);
-  let syndicated = 0;
-  for (const [programId, userIds] of byProgram) {
-    syndicated += unwrap(await programObject(env, programId).applyNetworkReport({ reportId: message.reportId, programId, userIds }));
-  }
-  if (candidates.length === FANOUT_PAGE) {
-    await env.FANOUT_QUEUE.send({ reportId: message.reportId, after: candidates.at(-1)!.beaconUserId });
-  }
-  return { candidates: candidates.length, syndicated };
+/** One page of a fan-out: a queue message. */
+export interface FanoutPage {
+  reportId: string;
+  /** The report's program, whose shard holds the report and this fan-out's progress. */
+  programId: string;
+  pass: 1 | 2;
+  /** The user shard walked. */
+  shard: number;
+  /** The report's keys that are not common among reports, walked in order. */
+  keys: string[];
+  /** The key being walked, and where in it. */
+  at: number;
+  after: WalkPosition | null;
 }
 
+/** Comfortably more than MAX_CHECK_AGE_MS and a write's own time. */
+export const SECOND_PASS_DELAY_SECONDS = 60;
+if (SECOND_PASS_DELAY_SECONDS * 1000 < 3 * MAX_CHECK_AGE_MS) throw new Error('the second fan-out pass must come well after a check expires');
+
+/** A queued page quiet for this long has lost its message (the consumer's own retries span
+ * about 10 minutes): the sweep sends it again. */
+export const FANOUT_STALLED_MS = 15 * 60_000;
+
+/** The first page of each pass in each user shard, and the progress rows that record them. */
+export function startFanout(ctx: InProgram, report: ReportRow, keys: string[]) {
+  const now = Date.now();
+  const pages = ctx.storage.layout.userShards.flatMap((shard) =>
+    ([1, 2] as const).map((pass) => ({
+      page: { reportId: report.id, programId: report.programId, pass, shard, keys, at: 0, after: null } satisfies FanoutPage,
+      delaySeconds: pass === 2 ? SECOND_PASS_DELAY_SECONDS : undefined,
+    })),
+  );
+  const statements = pages.map(({ page, delaySeconds }) =>
+    ctx.db
+      .insert(reportFanouts)
+      .values({ reportId: page.reportId, pass: page.pass, shard: page.shard, state: 'queued', page: { ...page }, touchedAt: timestampAt(now + (delaySeconds ?? 0) * 1000) })
+      .onConflictDoNothing(),
+  );
+  return { statements, pages };
+}
+
+/** What a program's Durable Object is asked to do with a page's users of that program. */
 export interface ApplyNetworkReport {
-  reportId: string;
-  programId: string;
+  report: IndexedReport;
+  identity: NormalisedIdentity;
   userIds: string[];
 }
 
+/** How the fan-out reaches programs' Durable Objects (given by the queue consumer). */
+export interface NetworkCalls {
+  applyNetworkReport(programId: string, cmd: ApplyNetworkReport): Promise<number>;
+}
+
+/** One page of a report's fan-out in one shard. Returns the next page, if there is one. A
+ * deleted report fans out no further. */
+export async function fanOutPage(storage: Storage, secrets: Secrets, network: NetworkCalls, page: FanoutPage) {
+  const home = storage.userShard((await findProgramPlace(storage, page.programId)).shard);
+  const [[report]] = await home.batch([selectReportedIdentity(home, page.reportId)]);
+  if (!report || report.deletedAt !== null) {
+    await recordProgress(storage, page, null);
+    return { next: null, candidates: 0, syndicated: 0 };
+  }
+
+  // One read for the rest of the walk: at most FANOUT_PAGE + 1 rows per key.
+  const db = storage.userShard(page.shard);
+  const remaining = page.keys.slice(page.at);
+  const walks = remaining.length
+    ? await db.batch(remaining.map((key, i) => selectKeyWalk(db, key, report.clientId, i === 0 ? page.after : null)) as [ReturnType<typeof selectKeyWalk>])
+    : [];
+  const taken: WalkPosition[] = [];
+  let next: FanoutPage | null = null;
+  for (const [i, rows] of walks.entries()) {
+    const room = FANOUT_PAGE - taken.length;
+    taken.push(...rows.slice(0, room));
+    if (rows.length > room) {
+      next = { ...page, at: page.at + i, after: taken.at(-1) ?? page.after };
+      break;
+    }
+  }
+
+  const byProgram = new Map<string, Set<string>>();
+  for (const { programId, beaconUserId } of taken) byProgram.set(programId, (byProgram.get(programId) ?? new Set()).add(beaconUserId));
+  const identity = normaliseIdentity(await openIdentity(secrets.piiKey, report.beaconUserId, report.sealed));
+  const reported = { id: report.id, clientId: report.clientId, programId: report.programId, beaconUserId: report.beaconUserId };
+  const syndicated = await Promise.all(
+    [...byProgram].map(([programId, ids]) => network.applyNetworkReport(programId, { report: reported, identity, userIds: [...ids] })),
+  );
+  await recordProgress(storage, page, next);
+  return { next, candidates: taken.length, syndicated: syndicated.reduce((a, b) => a + b, 0) };
+}
+
 /** In a program's Durable Object: syndicates the report to those of `userIds` that match it
- * under the network rules and have not had it yet. Returns how many were syndicated. */
-export async function applyNetworkReport({ db, secrets, commit }: Deps, cmd: ApplyNetworkReport): Promise<number> {
-  const [reported] = await reportedIdentities(db, secrets, [cmd.reportId]);
-  if (!reported) return 0;
-  const [candidates, { settings }, known] = await Promise.all([
-    currentIdentities(db, secrets, cmd.userIds),
-    findProgram(db, cmd.programId),
-    db
-      .select({ beaconUserId: reportSyndications.beaconUserId })
-      .from(reportSyndications)
-      .where(and(eq(reportSyndications.reportId, cmd.reportId), inArray(reportSyndications.beaconUserId, cmd.userIds)))
-      .all(),
+ * under the network rules and have not had it (or an earlier report on the same reported
+ * user) yet. Returns how many were syndicated. */
+export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport): Promise<number> {
+  const { db, program } = ctx;
+  const [users, syndications] = await db.batch([
+    selectCurrentUsers(db, and(inArray(userShard.beaconUsers.id, cmd.userIds), eq(userShard.beaconUsers.programId, program.id))),
+    selectSyndicationsOf(db, cmd.userIds),
   ]);
-  const already = new Set(known.map((k) => k.beaconUserId));
   const changes = new Changeset(db, nowTimestamp());
   let syndicated = 0;
-  for (const { record, identity } of candidates) {
-    const { user, version } = record;
-    if (user.programId !== cmd.programId || already.has(user.id)) continue;
-    const analysis = compareNormalised(identity, reported.identity);
+  for (const user of users) {
+    const known = knownSyndications(syndications, user.id).get(cmd.report.beaconUserId);
+    if (known?.reportId === cmd.report.id) continue;
+    const analysis = compareNormalised(normaliseIdentity(await openIdentity(ctx.secrets.piiKey, user.id, user.sealed)), cmd.identity);
     if (!matchingRule(analysis, NETWORK_RULES)) continue;
-    const finding = { report: reported.report, analysis };
+    const finding = { report: cmd.report, analysis, supersedes: known?.id ?? null };
     recordSyndication(db, changes, user, finding);
     // The same outcome as check 3 at creation, and it only ever raises the status.
-    const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, settings));
-    if (status !== user.status) {
-      nextVersion(db, changes, record, { status, digest: user.identityDigest, sealed: version.identity, actor: SYSTEM });
-    }
-    syndicated++;
+    const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, program.settings));
+    if (status !== user.status) nextStatus(db, changes, user, status, SYSTEM);
+    if (!known) syndicated++;
   }
-  await commit(changes);
+  await ctx.commit(changes);
   return syndicated;
 }
 
+/** Records where a walk stands: the next page, or done. */
+async function recordProgress(storage: Storage, page: FanoutPage, next: FanoutPage | null): Promise<void> {
+  const home = storage.userShard((await findProgramPlace(storage, page.programId)).shard);
+  await home
+    .update(reportFanouts)
+    .set(next ? { state: 'queued', page: { ...next }, touchedAt: nowTimestamp() } : { state: 'done', touchedAt: nowTimestamp() })
+    .where(and(eq(reportFanouts.reportId, page.reportId), eq(reportFanouts.pass, page.pass), eq(reportFanouts.shard, page.shard)));
+}
+
+/** Pages of fan-outs in `shard`'s reports that stopped arriving (the sweep sends them again). */
+export async function stalledFanouts(storage: Storage, shard: number, limit: number): Promise<FanoutPage[]> {
+  const rows = await storage
+    .userShard(shard)
+    .select({ page: reportFanouts.page })
+    .from(reportFanouts)
+    .where(and(eq(reportFanouts.state, 'queued'), lte(reportFanouts.touchedAt, timestampAt(Date.now() - FANOUT_STALLED_MS))))
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.page as unknown as FanoutPage);
+}
+
 /** The fan-out dead-letter queue's consumer: a page that failed every retry is recorded for
- * the operator (`/admin/fanout/dead_letter/*`), never dropped. */
-export async function recordFanoutDeadLetters(db: Database, messages: FanoutMessage[]): Promise<void> {
+ * the operator (`/admin/fanout/dead_letter/*`) and its walk marked dead, so the sweep leaves
+ * it to the operator. */
+export async function recordFanoutDeadLetters(storage: Storage, pages: FanoutPage[]): Promise<void> {
+  if (!pages.length) return;
   const now = nowTimestamp();
-  const rows = messages.map((m) => ({ id: newId('deadLetter'), reportId: m.reportId, after: m.after ?? null, createdAt: now }));
-  if (rows.length) await db.insert(fanoutDeadLetters).values(rows);
+  await storage.control.insert(control.fanoutDeadLetters).values(pages.map((page) => ({ id: newId('deadLetter'), reportId: page.reportId, page: { ...page }, createdAt: now })));
+  for (const page of pages) {
+    const home = storage.userShard((await findProgramPlace(storage, page.programId)).shard);
+    await home
+      .update(reportFanouts)
+      .set({ state: 'dead', touchedAt: now })
+      .where(and(eq(reportFanouts.reportId, page.reportId), eq(reportFanouts.pass, page.pass), eq(reportFanouts.shard, page.shard)));
+  }
 }
 
-function deadLetterView(row: typeof fanoutDeadLetters.$inferSelect) {
-  return { id: row.id, beacon_report_id: row.reportId, after: row.after, created_at: row.createdAt, retried_at: row.retriedAt };
+function deadLetterView(row: typeof control.fanoutDeadLetters.$inferSelect) {
+  const page = row.page as unknown as FanoutPage;
+  return { id: row.id, beacon_report_id: row.reportId, pass: page.pass, shard: page.shard, created_at: row.createdAt, retried_at: row.retriedAt };
 }
 
-export async function listFanoutDeadLetters(db: Database, secrets: Secrets, cursor: string | null | undefined) {
+export async function listFanoutDeadLetters(storage: Storage, secrets: Secrets, cursor: string | null | undefined) {
   const { items, next_cursor } = await listPage(
     secrets.hmacKey,
     'fanout-dead-letters',
     cursor,
     (before) =>
-      db
+      storage.control
         .select()
-        .from(fanoutDeadLetters)
-        .where(lt(fanoutDeadLetters.seq, before ?? Number.MAX_SAFE_INTEGER))
-        .orderBy(desc(fanoutDeadLetters.seq))
+        .from(control.fanoutDeadLetters)
+        .where(lt(control.fanoutDeadLetters.seq, before ?? Number.MAX_SAFE_INTEGER))
+        .orderBy(desc(control.fanoutDeadLetters.seq))
         .limit(PAGE_SIZE + 1)
         .all(),
     (row) => row.seq,
@@ -115,12 +217,20 @@ export async function listFanoutDeadLetters(db: Database, secrets: Secrets, curs
   return { dead_letters: items.map(deadLetterView), next_cursor };
 }
 
-/** Sends a dead-lettered page again (the fan-out is idempotent, so this is always safe). */
-export async function retryFanoutDeadLetter(env: Env, db: Database, deadLetterId: string) {
-  const row = await db.select().from(fanoutDeadLetters).where(eq(fanoutDeadLetters.id, deadLetterId)).get();
+/** Sends a dead-lettered page again (the fan-out is idempotent, so this is always safe); its
+ * walk is watched by the sweep again. */
+export async function retryFanoutDeadLetter(storage: Storage, deadLetterId: string, send: (page: FanoutPage) => Promise<void>) {
+  const row = await storage.control.select().from(control.fanoutDeadLetters).where(eq(control.fanoutDeadLetters.id, deadLetterId)).get();
   if (!row) throw errors.notFound('dead_letter_id');
-  await env.FANOUT_QUEUE.send({ reportId: row.reportId, ...(row.after ? { after: row.after } : {}) });
+  const page = row.page as unknown as FanoutPage;
+  const home = storage.userShard((await findProgramPlace(storage, page.programId)).shard);
+  await home
+    .update(reportFanouts)
+    .set({ state: 'queued', page: { ...page }, touchedAt: nowTimestamp() })
+    .where(and(eq(reportFanouts.reportId, page.reportId), eq(reportFanouts.pass, page.pass), eq(reportFanouts.shard, page.shard)));
+  await send(page);
   const retriedAt = nowTimestamp();
-  await db.update(fanoutDeadLetters).set({ retriedAt }).where(eq(fanoutDeadLetters.id, row.id));
+  await storage.control.update(control.fanoutDeadLetters).set({ retriedAt }).where(eq(control.fanoutDeadLetters.id, row.id));
   return deadLetterView({ ...row, retriedAt });
 }
+

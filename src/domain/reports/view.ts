@@ -1,7 +1,7 @@
-import type { beaconReports, reportSyndications } from '../../db/schema';
+import type { userShard } from '../../db';
 
-export type ReportRow = typeof beaconReports.$inferSelect;
-export type SyndicationRow = typeof reportSyndications.$inferSelect;
+export type ReportRow = typeof userShard.beaconReports.$inferSelect;
+export type SyndicationRow = typeof userShard.reportSyndications.$inferSelect;
 
 /** The spec's `BeaconReport`. */
 export function reportView(report: ReportRow) {

@@ -1,21 +1,25 @@
 /** Delivering a batch of queued events: claim, sign, POST, record, and decide for each
- * message whether it is done (ack) or tried again later (retry with a delay). Two D1 round
- * trips per batch whatever its size: the claim (with the reads), and the outcomes. */
+ * message whether it is done (ack) or tried again later (retry with a delay). Per shard the
+ * batch's events live in, two D1 round trips whatever its size — the claim with the reads,
+ * and the outcomes — and one read of the clients' webhook URLs for the whole batch. */
+import { inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { database, type Database } from '../../db';
-import type { Env, Environment } from '../../env';
-import { loadSecrets } from '../../secrets';
+import { control, type ShardDb, type Storage } from '../../db';
+import type { Environment } from '../../env';
+import type { Secrets } from '../../secrets';
 import { validateWebhookUrl } from './url';
-import { claimEvents, recordDelivered, recordFailure, recordSkipped, type ClaimedEvent } from './deliveries';
+import { claimEvents, recordDelivered, recordFailure, recordSkipped, type Claim, type ClaimedEvent } from './deliveries';
 import { currentSigningKey, type SigningKey } from './keys';
 import { ATTEMPT_HEADER, EVENT_ID_HEADER, serialiseBody, signBody, webhookBody } from './message';
-import { isLastAttempt, nextDelay, retryPolicy, scheduledDelay, type RetryPolicy } from './schedule';
+import { isLastAttempt, nextDelay, scheduledDelay, type RetryPolicy } from './schedule';
 import { sendAttempt, type AttemptOutcome } from './send';
 
 /** A queue message as the domain sees it: `attempts` is Queues' count for this message
  * (1 on its first delivery), which drives the schedule. */
 export interface DeliveryMessage {
   eventId: string;
+  /** The user shard the event lives in. */
+  shard: number;
   attempts: number;
 }
 
@@ -23,11 +27,12 @@ export interface DeliveryMessage {
 export type Decision = { action: 'ack' } | { action: 'retry'; delaySeconds?: number };
 
 interface Context {
-  db: Database;
+  db: ShardDb;
   key: SigningKey;
   policy: RetryPolicy;
   token: string;
   environment: Environment;
+  webhookUrls: Map<string, string | null>;
 }
 
 /** What one claimed message led to: its decision, and the write that records it. */
@@ -36,15 +41,43 @@ interface Result {
   write: BatchItem<'sqlite'>;
 }
 
-export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promise<Decision[]> {
-  const secrets = await loadSecrets(env);
-  const policy = retryPolicy(env);
-  const db = database(env.DB);
+export async function deliverBatch(storage: Storage, secrets: Secrets, policy: RetryPolicy, messages: DeliveryMessage[]): Promise<Decision[]> {
   const token = crypto.randomUUID();
-  const ids = [...new Set(messages.map((m) => m.eventId))];
-  const [claims, key] = await Promise.all([claimEvents(db, ids, token), currentSigningKey(db, secrets)]);
-  const ctx: Context = { db, key, policy, token, environment: secrets.environment };
+  const shards = [...new Set(messages.map((m) => m.shard))];
+  const [claimsByShard, key] = await Promise.all([
+    Promise.all(shards.map(async (shard) => [shard, await claimEvents(storage.userShard(shard), idsIn(messages, shard), token)] as const)),
+    currentSigningKey(storage.control, secrets),
+  ]);
+  const claims = new Map(claimsByShard);
+  const webhookUrls = await webhookUrlsOf(storage, [...claims.values()]);
 
+  const decisions: Decision[] = new Array(messages.length);
+  await Promise.all(
+    shards.map(async (shard) => {
+      const ctx: Context = { db: storage.userShard(shard), key, policy, token, environment: secrets.environment, webhookUrls };
+      const indexes = messages.flatMap((m, i) => (m.shard === shard ? [i] : []));
+      const shardDecisions = await deliverInShard(ctx, claims.get(shard)!, indexes.map((i) => messages[i]!));
+      indexes.forEach((i, j) => (decisions[i] = shardDecisions[j]!));
+    }),
+  );
+  return decisions;
+}
+
+const idsIn = (messages: DeliveryMessage[], shard: number) => [...new Set(messages.filter((m) => m.shard === shard).map((m) => m.eventId))];
+
+/** The webhook URL of each client with a claimed event, as it is now. */
+async function webhookUrlsOf(storage: Storage, claims: Map<string, Claim>[]): Promise<Map<string, string | null>> {
+  const clientIds = [...new Set(claims.flatMap((c) => [...c.values()].flatMap((claim) => (claim.kind === 'claimed' ? [claim.claimed.clientId] : []))))];
+  if (!clientIds.length) return new Map();
+  const rows = await storage.control
+    .select({ id: control.clients.id, webhookUrl: control.clients.webhookUrl })
+    .from(control.clients)
+    .where(inArray(control.clients.id, clientIds))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.webhookUrl]));
+}
+
+async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages: DeliveryMessage[]): Promise<Decision[]> {
   const seen = new Set<string>();
   const results = await Promise.all(
     messages.map(async (message): Promise<Decision | Result> => {
@@ -61,7 +94,7 @@ export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promi
   const writes = results.flatMap((r) => ('write' in r ? [r.write] : []));
   const [first, ...rest] = writes;
   try {
-    if (first) await db.batch([first, ...rest]);
+    if (first) await ctx.db.batch([first, ...rest]);
   } catch (error) {
     // The outcomes could not be recorded: try again on the schedule (a delivered event may
     // then be sent once more — at least once — with the same Beacon-Event-Id). The claims
@@ -70,15 +103,16 @@ export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promi
     return messages.map((m, i) => {
       const r = results[i]!;
       if (!('write' in r)) return r;
-      return isLastAttempt(m.attempts) ? { action: 'retry' } : { action: 'retry', delaySeconds: scheduledDelay(policy, m.attempts) };
+      return isLastAttempt(m.attempts) ? { action: 'retry' } : { action: 'retry', delaySeconds: scheduledDelay(ctx.policy, m.attempts) };
     });
   }
   return results.map((r) => ('write' in r ? r.decision : r));
 }
 
 async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number): Promise<Result> {
-  if (!claimed.webhookUrl) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token) };
-  const outcome = await attemptDelivery(ctx, claimed, claimed.webhookUrl, attempt);
+  const webhookUrl = ctx.webhookUrls.get(claimed.clientId);
+  if (!webhookUrl) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token) };
+  const outcome = await attemptDelivery(ctx, claimed, webhookUrl, attempt);
   if (outcome.ok) return { decision: { action: 'ack' }, write: recordDelivered(ctx.db, claimed.id, ctx.token, outcome.status) };
   const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
   return {

@@ -8,16 +8,18 @@
  *
  * Only `pending` deliveries are sent; a message for a settled one is acknowledged and does
  * nothing, so a redelivered queue message never re-sends a delivered event. */
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../db';
-import { clients, webhookEvents } from '../../db/schema';
-import type { Env, Environment } from '../../env';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { userShard, type ShardDb, type Storage } from '../../db';
+import type { Environment } from '../../env';
 import { errors } from '../../errors';
-import { listPage, PAGE_SIZE } from '../../lib/cursor';
+import { listMergedPage, mergedBounds, PAGE_SIZE } from '../../lib/cursor';
+import { timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
+import { clientShards, inClientShards } from '../directory';
 import type { BeaconEvent } from '../events';
-import { dispatch } from '../outbox';
 import { webhookBody } from './message';
+
+const { webhookEvents } = userShard;
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'skipped';
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const satisfies readonly DeliveryStatus[];
@@ -29,15 +31,10 @@ type EventRow = typeof webhookEvents.$inferSelect;
 /** A claim outlasts one attempt (10 s timeout, signing, writes) with room to spare. */
 export const CLAIM_SECONDS = 30;
 
-/** ISO 8601 UTC to the second, like every stored timestamp (so they compare as text). */
-export function timestampAt(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export interface ClaimedEvent {
   id: string;
+  clientId: string;
   event: BeaconEvent;
-  webhookUrl: string | null;
 }
 
 /** What became of each event id of a batch when claiming. */
@@ -48,9 +45,9 @@ export type Claim =
   /** Another consumer is sending it right now; try again once its claim has lapsed. */
   | { kind: 'busy'; retryInSeconds: number };
 
-/** Claims the pending events among `ids` for this consumer (`token`) and reads them with
- * their client's webhook URL as it is now: one D1 batch (one round trip, one transaction). */
-export async function claimEvents(db: Database, ids: string[], token: string, now = Date.now()): Promise<Map<string, Claim>> {
+/** Claims the pending events among `ids` for this consumer (`token`) and reads them: one D1
+ * batch (one round trip, one transaction) in the events' shard. */
+export async function claimEvents(db: ShardDb, ids: string[], token: string, now = Date.now()): Promise<Map<string, Claim>> {
   const [, rows] = await db.batch([
     db
       .update(webhookEvents)
@@ -65,14 +62,13 @@ export async function claimEvents(db: Database, ids: string[], token: string, no
     db
       .select({
         id: webhookEvents.id,
+        clientId: webhookEvents.clientId,
         payload: webhookEvents.payload,
         status: webhookEvents.deliveryStatus,
         claimToken: webhookEvents.claimToken,
         claimedUntil: webhookEvents.claimedUntil,
-        webhookUrl: clients.webhookUrl,
       })
       .from(webhookEvents)
-      .leftJoin(clients, eq(clients.id, webhookEvents.clientId))
       .where(inArray(webhookEvents.id, ids)),
   ]);
 
@@ -80,7 +76,7 @@ export async function claimEvents(db: Database, ids: string[], token: string, no
   for (const id of ids) {
     const row = rows.find((r) => r.id === id);
     if (row?.claimToken === token) {
-      result.set(id, { kind: 'claimed', claimed: { id, event: row.payload as BeaconEvent, webhookUrl: row.webhookUrl } });
+      result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent } });
     } else if (!row || row.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
@@ -100,7 +96,7 @@ const sqlIncrement = sql`${webhookEvents.deliveryAttempts} + 1`;
 
 /** The outcomes of a batch's attempts are written together: each function below returns its
  * statement, and the consumer runs them in one D1 batch. */
-export function recordDelivered(db: Database, id: string, token: string, status: number, now = Date.now()) {
+export function recordDelivered(db: ShardDb, id: string, token: string, status: number, now = Date.now()) {
   const at = timestampAt(now);
   return db
     .update(webhookEvents)
@@ -120,7 +116,7 @@ export function recordDelivered(db: Database, id: string, token: string, status:
 /** A failed attempt. `retryInSeconds` is null after the last attempt: the message is on its
  * way to the dead-letter queue, whose consumer marks the delivery dead. */
 export function recordFailure(
-  db: Database,
+  db: ShardDb,
   id: string,
   token: string,
   failure: { status: number | null; error: string; retryInSeconds: number | null },
@@ -141,7 +137,7 @@ export function recordFailure(
 
 /** No webhook URL when the event was due: given up at once (not retried), visible in the
  * log, and re-sendable with `/dashboard/webhook/delivery/retry` once a URL is set. */
-export function recordSkipped(db: Database, id: string, token: string, now = Date.now()) {
+export function recordSkipped(db: ShardDb, id: string, token: string, now = Date.now()) {
   return db
     .update(webhookEvents)
     .set({
@@ -156,7 +152,7 @@ export function recordSkipped(db: Database, id: string, token: string, now = Dat
 
 /** The dead-letter consumer: a pending delivery whose last attempt failed becomes dead.
  * Idempotent, and a delivery that was delivered meanwhile stays delivered. */
-export async function markDead(db: Database, id: string, now = Date.now()): Promise<void> {
+export async function markDead(db: ShardDb, id: string, now = Date.now()): Promise<void> {
   await db
     .update(webhookEvents)
     .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
@@ -186,48 +182,74 @@ export function deliveryView(row: EventRow, environment: Environment) {
 }
 
 /** `/dashboard/webhook/delivery/list`: the client's deliveries, newest first, optionally of
- * one status. The cursor is bound to the client and the status filter. */
+ * one status, from every shard its programs live in. The cursor is bound to the client and
+ * the status filter. */
 export async function listDeliveries(
-  db: Database,
+  storage: Storage,
   secrets: Secrets,
   clientId: string,
   input: { cursor?: string | null | undefined; status?: DeliveryStatus | null | undefined },
 ) {
-  const { items, next_cursor } = await listPage(
+  const { items, next_cursor } = await listMergedPage(
     secrets.hmacKey,
     `webhook-deliveries:${clientId}:${input.status ?? '*'}`,
     input.cursor,
-    (before) => {
-      const conditions: SQL[] = [eq(webhookEvents.clientId, clientId)];
+    await clientShards(storage, clientId),
+    (shard, after) => {
+      const { atMost, atBelow, seqBelow } = mergedBounds(shard, after);
+      const conditions: (SQL | undefined)[] = [eq(webhookEvents.clientId, clientId)];
       if (input.status) conditions.push(eq(webhookEvents.deliveryStatus, input.status));
-      if (before !== null) conditions.push(lt(webhookEvents.seq, before));
-      return db.select().from(webhookEvents).where(and(...conditions)).orderBy(desc(webhookEvents.seq)).limit(PAGE_SIZE + 1).all();
+      if (atMost !== null) conditions.push(lte(webhookEvents.createdAt, atMost));
+      if (atBelow !== null) {
+        conditions.push(
+          seqBelow === null
+            ? lt(webhookEvents.createdAt, atBelow)
+            : or(lt(webhookEvents.createdAt, atBelow), and(eq(webhookEvents.createdAt, atBelow), lt(webhookEvents.seq, seqBelow))),
+        );
+      }
+      return storage
+        .userShard(shard)
+        .select()
+        .from(webhookEvents)
+        .where(and(...conditions))
+        .orderBy(desc(webhookEvents.createdAt), desc(webhookEvents.seq))
+        .limit(PAGE_SIZE + 1)
+        .all();
     },
-    (row) => row.seq,
+    (row) => ({ at: row.createdAt, seq: row.seq }),
   );
   return { deliveries: items.map((row) => deliveryView(row, secrets.environment)), next_cursor };
 }
 
 /** `/dashboard/webhook/delivery/retry`: puts a dead or skipped delivery back to pending and
- * hands it to the queue again, with a fresh schedule. Another client's delivery is "not
- * found", like an unknown id. */
-export async function retryDelivery(env: Env, db: Database, secrets: Secrets, clientId: string, deliveryId: string) {
+ * hands it to the queue again (`send`), with a fresh schedule. Another client's delivery is
+ * "not found", like an unknown id. */
+export async function retryDelivery(
+  storage: Storage,
+  secrets: Secrets,
+  clientId: string,
+  deliveryId: string,
+  send: (shard: number, eventIds: string[]) => Promise<void>,
+) {
   const mine = and(eq(webhookEvents.id, deliveryId), eq(webhookEvents.clientId, clientId));
-  const current = await db.select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get();
-  if (!current) throw errors.notFound('delivery_id');
+  const found = await inClientShards(storage, clientId, (shard) =>
+    storage.userShard(shard).select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get(),
+  );
+  if (!found) throw errors.notFound('delivery_id');
   const refuse = (status: string) =>
     errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
-  if (!RETRYABLE.includes(current.status)) throw refuse(current.status);
+  if (!RETRYABLE.includes(found.value.status)) throw refuse(found.value.status);
 
   // `enqueued_at` goes back to null with the status, so that if the send below fails the
   // outbox sweep hands the event over instead.
-  const row = await db
+  const row = await storage
+    .userShard(found.shard)
     .update(webhookEvents)
     .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, ...released })
     .where(and(mine, inArray(webhookEvents.deliveryStatus, RETRYABLE)))
     .returning()
     .get();
   if (!row) throw refuse('no longer dead or skipped'); // another retry got there first
-  await dispatch(env, { eventIds: [row.id], fanoutReportIds: [] });
+  await send(found.shard, [row.id]);
   return deliveryView(row, secrets.environment);
 }

@@ -3,12 +3,13 @@
  * until it expires. Private keys are stored only sealed with the PII key. */
 import { and, eq, isNull } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { Database } from '../../db';
-import { webhookKeys } from '../../db/schema';
+import { control, type ControlDb } from '../../db';
 import type { Environment } from '../../env';
 import { errors } from '../../errors';
 import { openJson, sealJson } from '../../lib/crypto';
 import type { Secrets } from '../../secrets';
+
+const { webhookKeys } = control;
 
 type WebhookKeyRow = typeof webhookKeys.$inferSelect;
 
@@ -51,7 +52,7 @@ export function publicKeyView(row: WebhookKeyRow, now = unixNow()): JWKPublicKey
 
 /** `/webhook_verification_key/get`: any key of this environment, current, rotated out or
  * expired (a receiver may verify an old webhook's `kid`). Unknown is "key_id not found". */
-export async function getVerificationKey(db: Database, secrets: Secrets, kid: string): Promise<JWKPublicKey> {
+export async function getVerificationKey(db: ControlDb, secrets: Secrets, kid: string): Promise<JWKPublicKey> {
   const row = await db
     .select()
     .from(webhookKeys)
@@ -76,7 +77,7 @@ const imported = new Map<string, Promise<CryptoKey>>();
 
 /** The current signing key, created on first use. Two isolates creating it at once both
  * insert; the partial unique index keeps one, and both then read that one. */
-export async function currentSigningKey(db: Database, secrets: Secrets): Promise<SigningKey> {
+export async function currentSigningKey(db: ControlDb, secrets: Secrets): Promise<SigningKey> {
   let row = await selectCurrent(db, secrets.environment);
   if (!row) {
     await db.insert(webhookKeys).values(await newKeyRow(secrets)).onConflictDoNothing();
@@ -89,7 +90,7 @@ export async function currentSigningKey(db: Database, secrets: Secrets): Promise
 /** `/admin/webhook_key/rotate`: a new current key; the previous one keeps verifying for
  * ROTATION_OVERLAP_SECONDS. Both changes are one D1 batch, so there is always exactly one
  * current key. */
-export async function rotateSigningKey(db: Database, secrets: Secrets): Promise<{ kid: string; previous: string | null }> {
+export async function rotateSigningKey(db: ControlDb, secrets: Secrets): Promise<{ kid: string; previous: string | null }> {
   const next = await newKeyRow(secrets);
   const [expired] = await db.batch([
     db
@@ -102,7 +103,7 @@ export async function rotateSigningKey(db: Database, secrets: Secrets): Promise<
   return { kid: next.kid, previous: expired[0]?.kid ?? null };
 }
 
-function selectCurrent(db: Database, environment: Environment) {
+function selectCurrent(db: ControlDb, environment: Environment) {
   return db
     .select()
     .from(webhookKeys)

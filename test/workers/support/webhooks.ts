@@ -2,12 +2,13 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { expect } from 'vitest';
 import worker from '../../../src';
-import { database } from '../../../src/db';
+import { Storage } from '../../../src/db';
 import { Changeset } from '../../../src/domain/changeset';
 import type { BeaconEvent } from '../../../src/domain/events';
-import type { WebhookMessage } from '../../../src/domain/outbox';
 import { nowTimestamp } from '../../../src/lib/time';
+import type { WebhookMessage } from '../../../src/queues/messages';
 import { admin, dashboard, newClient, type Credentials } from './api';
+import { eachShard } from './storage';
 import { RECEIVERS_HOST, type ScriptedAnswer } from './webhook-receivers';
 
 /** A fake webhook receiver at the network edge (support/webhook-receivers.ts). */
@@ -39,11 +40,28 @@ export async function memberWithReceiver(): Promise<{ client: Credentials; recei
 /** Records an event in the outbox the way a change does (Changeset), and marks it handed
  * over without sending it to the queue: the test plays the queue and drives the consumer. */
 export async function recordEvent(clientId: string, event: BeaconEvent = { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_TestTestTest01' }): Promise<string> {
-  const changes = new Changeset(database(env.DB), nowTimestamp()).event(clientId, event);
+  const shard = await homeShardOf(clientId);
+  const changes = new Changeset(new Storage(env).userShard(shard), nowTimestamp()).event(clientId, event);
   await changes.write();
   const id = changes.eventIds[0]!;
-  await env.DB.prepare('UPDATE webhook_events SET enqueued_at = created_at WHERE id = ?').bind(id).run();
+  await eachShard('USER_SHARD_')[shard]!.prepare('UPDATE webhook_events SET enqueued_at = created_at WHERE id = ?').bind(id).run();
   return id;
+}
+
+/** The user shard that holds a client's own rows. */
+export async function homeShardOf(clientId: string): Promise<number> {
+  const { status, body } = await admin('/admin/client/get', { client_id: clientId });
+  expect(status).toBe(200);
+  return body.home_shard;
+}
+
+/** The user shard an event was recorded in. */
+export async function shardOfEvent(eventId: string): Promise<number> {
+  const shards = eachShard('USER_SHARD_');
+  for (const [shard, db] of shards.entries()) {
+    if (await db.prepare('SELECT 1 FROM webhook_events WHERE id = ?').bind(eventId).first()) return shard;
+  }
+  return 0; // an unknown event: any shard answers "settled"
 }
 
 export interface QueuedMessage {
@@ -54,9 +72,10 @@ export interface QueuedMessage {
 /** Runs the Worker's queue handler on a batch, as Queues would, and returns what it acked and
  * retried (with which delays). */
 export async function consume(queue: 'beacon-webhooks' | 'beacon-webhooks-dead', messages: QueuedMessage[]) {
+  const bodies = await Promise.all(messages.map(async (m) => ({ eventId: m.eventId, shard: await shardOfEvent(m.eventId) })));
   const batch = createMessageBatch<WebhookMessage>(
     queue,
-    messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: { eventId: m.eventId } })),
+    messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: bodies[i]! })),
   );
   // getQueueResult of @cloudflare/vitest-plugin 1.5 drops the options of `retry()`, though
   // its types declare `delaySeconds`: record them on the way through.

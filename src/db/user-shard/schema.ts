@@ -1,38 +1,10 @@
+/** A user shard (one of N D1 databases). A program lives whole in one shard: its users and
+ * their versions, blocking keys, duplicates, reports, syndications, and the outbox of the
+ * events its changes cause — so a change and its events commit in one batch. A client's
+ * `/user` users live in its home shard. */
 import { sql } from 'drizzle-orm';
-import type { ProgramSettings } from '../domain/programs';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-/** Timestamps are ISO 8601 UTC strings with `Z`, as returned by the API. */
-const timestamps = {
-  createdAt: text('created_at').notNull(),
-  updatedAt: text('updated_at').notNull(),
-};
-
-/** Member companies. The secret is stored only as a keyed digest. */
-export const clients = sqliteTable('clients', {
-  // `seq` orders listings; ids are random.
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  id: text('id').notNull().unique(),
-  name: text('name').notNull(),
-  secretDigest: text('secret_digest').notNull(),
-  webhookUrl: text('webhook_url'),
-  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
-  ...timestamps,
-});
-
-/** Beacon Programs. `settings` is JSON (see domain/programs.ts for its shape and defaults). */
-export const programs = sqliteTable(
-  'programs',
-  {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    id: text('id').notNull().unique(),
-    clientId: text('client_id').notNull(),
-    name: text('name').notNull(),
-    settings: text('settings', { mode: 'json' }).$type<ProgramSettings>().notNull(),
-    ...timestamps,
-  },
-  (t) => [index('programs_by_client').on(t.clientId, t.seq)],
-);
+import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_STATUSES, REPORT_TYPES, timestamps } from '../columns';
 
 /** The current state of each Beacon User; every version is in `beacon_user_versions`. */
 export const beaconUsers = sqliteTable(
@@ -43,9 +15,12 @@ export const beaconUsers = sqliteTable(
     programId: text('program_id').notNull(),
     clientUserId: text('client_user_id').notNull(),
     version: integer('version').notNull(),
-    status: text('status', { enum: ['rejected', 'pending_review', 'cleared'] }).notNull(),
+    status: text('status', { enum: BEACON_USER_STATUSES }).notNull(),
     /** Keyed digest of the current identity data: equality without decryption. */
     identityDigest: text('identity_digest').notNull(),
+    /** The blocking keys of the current identity (as in `blocking_keys`), so that an update
+     * removes exactly those and a report indexes them without another read. */
+    blockingKeys: text('blocking_keys', { mode: 'json' }).$type<string[]>().notNull(),
     ...timestamps,
   },
   (t) => [uniqueIndex('beacon_users_by_client_user_id').on(t.programId, t.clientUserId)],
@@ -57,9 +32,9 @@ export const beaconUserVersions = sqliteTable(
   {
     beaconUserId: text('beacon_user_id').notNull(),
     version: integer('version').notNull(),
-    status: text('status', { enum: ['rejected', 'pending_review', 'cleared'] }).notNull(),
+    status: text('status', { enum: BEACON_USER_STATUSES }).notNull(),
     identity: text('identity').notNull(),
-    auditSource: text('audit_source', { enum: ['dashboard', 'api', 'system', 'bulk_import'] }).notNull(),
+    auditSource: text('audit_source', { enum: AUDIT_SOURCES }).notNull(),
     auditDashboardUserId: text('audit_dashboard_user_id'),
     /** When this version was written (the version's `updated_at` and audit timestamp). */
     createdAt: text('created_at').notNull(),
@@ -96,7 +71,7 @@ export const webhookEvents = sqliteTable(
     enqueuedAt: text('enqueued_at'),
     // Delivery state (domain/webhooks/deliveries.ts): one delivery per event, to the client's
     // webhook URL. `pending` until it is delivered, dead-lettered, or skipped (no URL).
-    deliveryStatus: text('delivery_status', { enum: ['pending', 'delivered', 'dead', 'skipped'] }).notNull().default('pending'),
+    deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
     /** HTTP attempts made, over every queue message of this event. */
     deliveryAttempts: integer('delivery_attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
@@ -113,17 +88,18 @@ export const webhookEvents = sqliteTable(
     claimedUntil: text('claimed_until'),
   },
   (t) => [
-    index('webhook_events_by_client').on(t.clientId, t.seq),
+    index('webhook_events_by_client').on(t.clientId, t.createdAt, t.seq),
     index('webhook_events_pending').on(t.enqueuedAt),
-    index('webhook_events_by_client_status').on(t.clientId, t.deliveryStatus, t.seq),
+    index('webhook_events_by_client_status').on(t.clientId, t.deliveryStatus, t.createdAt, t.seq),
     // The sweep's reconciliation reads only events still in flight.
     index('webhook_events_in_flight').on(t.enqueuedAt).where(sql`delivery_status = 'pending'`),
   ],
 );
 
-/** The blocking index: keyed digests of normalised identity keys (see domain/matching),
- * one row per key of each user's current identity. Looked up by (key, program) for
- * duplicates, and by key alone across the network for report fan-out. */
+/** The blocking index of the shard's users: keyed digests of normalised identity keys (see
+ * domain/matching), one row per key of each user's current identity. Looked up by (key,
+ * program) for duplicates and, through `key_counts`, by key across programs for a report's
+ * network fan-out. */
 export const blockingKeys = sqliteTable(
   'blocking_keys',
   {
@@ -132,7 +108,21 @@ export const blockingKeys = sqliteTable(
     beaconUserId: text('beacon_user_id').notNull(),
     clientId: text('client_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.programId, t.beaconUserId] }), index('blocking_keys_by_user').on(t.beaconUserId)],
+  (t) => [primaryKey({ columns: [t.key, t.programId, t.beaconUserId] })],
+);
+
+/** How many users of a program carry each blocking key, kept by triggers on
+ * `blocking_keys` (migrations/user-shard/0001_key_counts.sql): a key carried by very many
+ * users of a program (a placeholder email, an office address) is not read at all. */
+export const keyCounts = sqliteTable(
+  'key_counts',
+  {
+    key: text('key').notNull(),
+    programId: text('program_id').notNull(),
+    clientId: text('client_id').notNull(),
+    users: integer('users').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.programId] })],
 );
 
 /** Beacon Duplicates: a pair of users of one program and what matched. A pair is
@@ -154,9 +144,15 @@ export const beaconDuplicates = sqliteTable(
   (t) => [index('beacon_duplicates_by_user1').on(t.beaconUser1Id), index('beacon_duplicates_by_user2').on(t.beaconUser2Id)],
 );
 
+/** Where a report stands in the network index (index shards), which is written after the
+ * report's own batch commits: `indexing` until its keys are in the index, `indexed`; after a
+ * delete `unindexing` until they are gone, `unindexed`. The sweep finishes what a failure
+ * left half-way. */
+export const REPORT_INDEX_STATES = ['indexing', 'indexed', 'unindexing', 'unindexed'] as const;
+
 /** Fraud reports. A deleted report keeps its row (syndications refer to it) with
  * `deleted_at` set; a user has at most one active report. The reported identity is the
- * user's version `beacon_user_version`. */
+ * user's version `beacon_user_version`, indexed under `blocking_keys`. */
 export const beaconReports = sqliteTable(
   'beacon_reports',
   {
@@ -166,39 +162,32 @@ export const beaconReports = sqliteTable(
     programId: text('program_id').notNull(),
     beaconUserId: text('beacon_user_id').notNull(),
     beaconUserVersion: integer('beacon_user_version').notNull(),
-    type: text('type', { enum: ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] }).notNull(),
+    type: text('type', { enum: REPORT_TYPES }).notNull(),
     fraudDate: text('fraud_date'),
     eventDate: text('event_date').notNull(),
     fraudAmount: text('fraud_amount', { mode: 'json' }).$type<{ iso_currency_code: 'USD'; value: number } | null>(),
-    auditSource: text('audit_source', { enum: ['dashboard', 'api', 'system', 'bulk_import'] }).notNull(),
+    auditSource: text('audit_source', { enum: AUDIT_SOURCES }).notNull(),
     auditDashboardUserId: text('audit_dashboard_user_id'),
     auditTimestamp: text('audit_timestamp').notNull(),
     createdAt: text('created_at').notNull(),
     deletedAt: text('deleted_at'),
-    /** When the network fan-out was handed to its queue; null until then (the sweep retries). */
-    fanoutEnqueuedAt: text('fanout_enqueued_at'),
+    /** The blocking keys of the reported identity: what the network index holds for it. */
+    blockingKeys: text('blocking_keys', { mode: 'json' }).$type<string[]>().notNull(),
+    indexState: text('index_state', { enum: REPORT_INDEX_STATES }).notNull(),
+    /** When `index_state` last changed (the sweep's clock for unfinished index work). */
+    indexStateAt: text('index_state_at').notNull(),
   },
   (t) => [
     uniqueIndex('beacon_reports_one_active_per_user').on(t.beaconUserId).where(sql`deleted_at IS NULL`),
     index('beacon_reports_by_user').on(t.beaconUserId, t.seq),
-    index('beacon_reports_fanout_pending').on(t.fanoutEnqueuedAt),
+    index('beacon_reports_index_pending').on(t.indexStateAt).where(sql`index_state IN ('indexing', 'unindexing')`),
   ],
 );
 
-/** The network index of active reports: the blocking keys of each reported identity.
- * Removed in the same write that deletes the report. */
-export const reportKeys = sqliteTable(
-  'report_keys',
-  {
-    key: text('key').notNull(),
-    reportId: text('report_id').notNull(),
-    clientId: text('client_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.key, t.reportId] }), index('report_keys_by_report').on(t.reportId)],
-);
-
-/** Report Syndications: a report (any client's) matched one of this client's users.
- * `report_id` is internal and never shown to other clients. One per report and user. */
+/** Report Syndications: a report of a member (any client, own included) matched one of
+ * this shard's users. One per reporting member, reported user and receiving user: a report
+ * re-created on the same user brings the syndication up to date (`report_id`) rather than
+ * making a second one. `report_*` ids are internal and never shown to other clients. */
 export const reportSyndications = sqliteTable(
   'report_syndications',
   {
@@ -208,43 +197,38 @@ export const reportSyndications = sqliteTable(
     programId: text('program_id').notNull(),
     beaconUserId: text('beacon_user_id').notNull(),
     reportId: text('report_id').notNull(),
+    reportClientId: text('report_client_id').notNull(),
+    reportProgramId: text('report_program_id').notNull(),
+    reportedUserId: text('reported_user_id').notNull(),
     analysis: text('analysis', { mode: 'json' }).notNull(),
     createdAt: text('created_at').notNull(),
     confirmedAt: text('confirmed_at'),
     confirmedBy: text('confirmed_by'),
   },
   (t) => [
-    uniqueIndex('report_syndications_one_per_report_and_user').on(t.reportId, t.beaconUserId),
+    uniqueIndex('report_syndications_one_per_fact').on(t.reportedUserId, t.beaconUserId),
     index('report_syndications_by_user').on(t.beaconUserId, t.seq),
   ],
 );
 
-/** ES256 key pairs that sign webhooks (domain/webhooks/keys.ts), per environment. The
- * current key has no `expires_at`; a rotated-out key keeps verifying until `expires_at`.
- * The private key is a JWK sealed with the PII key, bound to its `kid`. Times are Unix
- * seconds, as `/webhook_verification_key/get` returns them. */
-export const webhookKeys = sqliteTable(
-  'webhook_keys',
-  {
-    kid: text('kid').primaryKey(),
-    environment: text('environment', { enum: ['sandbox', 'production'] }).notNull(),
-    publicJwk: text('public_jwk', { mode: 'json' }).$type<{ kty: 'EC'; crv: 'P-256'; x: string; y: string }>().notNull(),
-    privateJwk: text('private_jwk').notNull(),
-    createdAt: integer('created_at').notNull(),
-    expiresAt: integer('expires_at'),
-  },
-  // At most one current key per environment: concurrent first uses insert one, not two.
-  (t) => [uniqueIndex('webhook_keys_one_current').on(t.environment).where(sql`expires_at IS NULL`)],
-);
+export const FANOUT_STATES = ['queued', 'done', 'dead'] as const;
 
-/** Fan-out messages that failed every retry (the fan-out dead-letter queue's consumer writes
- * them here), so the operator sees them and can send them again. */
-export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  id: text('id').notNull().unique(),
-  reportId: text('report_id').notNull(),
-  /** The page of the fan-out that failed: it continues after this user id. */
-  after: text('after'),
-  createdAt: text('created_at').notNull(),
-  retriedAt: text('retried_at'),
-});
+/** Progress of each report's network fan-out, per pass and per target user shard, kept in
+ * the report's own shard: the sweep resumes a fan-out whose pages stopped arriving, from
+ * `page` (the next page's queue message). */
+export const reportFanouts = sqliteTable(
+  'report_fanouts',
+  {
+    reportId: text('report_id').notNull(),
+    pass: integer('pass').notNull(),
+    shard: integer('shard').notNull(),
+    state: text('state', { enum: FANOUT_STATES }).notNull(),
+    page: text('page', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** The page was last sent or tried at this time; a queued fan-out quiet for long is resumed. */
+    touchedAt: text('touched_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reportId, t.pass, t.shard] }),
+    index('report_fanouts_queued').on(t.touchedAt).where(sql`state = 'queued'`),
+  ],
+);

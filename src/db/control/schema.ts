@@ -1,0 +1,68 @@
+/** The control database (one D1): who the members are, where each program's data lives,
+ * the webhook signing keys and the operator's records. Small: rows per member, not per user. */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ProgramSettings } from '../../domain/matching/settings';
+import { timestamps } from '../columns';
+
+/** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user
+ * shard that holds the client's `/user` users (fixed); its new programs go there too unless
+ * the operator names another shard in `program_shard`. */
+export const clients = sqliteTable('clients', {
+  // `seq` orders listings; ids are random.
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  name: text('name').notNull(),
+  secretDigest: text('secret_digest').notNull(),
+  webhookUrl: text('webhook_url'),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  homeShard: integer('home_shard').notNull(),
+  programShard: integer('program_shard'),
+  ...timestamps,
+});
+
+/** Beacon Programs and the directory of where each one's data lives: a program lives whole
+ * in user shard `shard`. `settings` is JSON (domain/matching/settings.ts). */
+export const programs = sqliteTable(
+  'programs',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    name: text('name').notNull(),
+    settings: text('settings', { mode: 'json' }).$type<ProgramSettings>().notNull(),
+    shard: integer('shard').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('programs_by_client').on(t.clientId, t.seq), index('programs_by_shard').on(t.shard)],
+);
+
+/** ES256 key pairs that sign webhooks (domain/webhooks/keys.ts), per environment. The
+ * current key has no `expires_at`; a rotated-out key keeps verifying until `expires_at`.
+ * The private key is a JWK sealed with the PII key, bound to its `kid`. Times are Unix
+ * seconds, as `/webhook_verification_key/get` returns them. */
+export const webhookKeys = sqliteTable(
+  'webhook_keys',
+  {
+    kid: text('kid').primaryKey(),
+    environment: text('environment', { enum: ['sandbox', 'production'] }).notNull(),
+    publicJwk: text('public_jwk', { mode: 'json' }).$type<{ kty: 'EC'; crv: 'P-256'; x: string; y: string }>().notNull(),
+    privateJwk: text('private_jwk').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  // At most one current key per environment: concurrent first uses insert one, not two.
+  (t) => [uniqueIndex('webhook_keys_one_current').on(t.environment).where(sql`expires_at IS NULL`)],
+);
+
+/** Fan-out pages that failed every retry (the fan-out dead-letter queue's consumer writes
+ * them here), so the operator sees them and can send them again. `page` is the queue
+ * message, resent as it was. */
+export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  reportId: text('report_id').notNull(),
+  page: text('page', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text('created_at').notNull(),
+  retriedAt: text('retried_at'),
+});

@@ -1,0 +1,51 @@
+/** Everything about a new or changed identity that needs no serialising, done before its
+ * program's Durable Object: normalising, digests, blocking keys, sealing, and checks 2 and 3
+ * against the network index. The Durable Object then only reads its shard once and writes
+ * once (domain/beacon-users/service.ts). */
+import type { Storage } from '../../db';
+import type { Secrets } from '../../secrets';
+import { indexKeys } from '../blocking-index';
+import { normaliseIdentity, type NormalisedIdentity } from '../matching/compare';
+import { findReportHits, type ReportHit } from '../reports/network-index';
+import { identityDigest, type Identity } from './identity';
+import { sealIdentity } from './store';
+
+export interface CheckedIdentity {
+  identity: Identity;
+  normalised: NormalisedIdentity;
+  /** Keyed digest of the data: equality without decryption. */
+  digest: string;
+  /** Blocking keys (keyed digests). */
+  keys: string[];
+  /** The identity sealed for its user. */
+  sealed: string;
+  /** Active reports it matches, from the network index. */
+  hits: ReportHit[];
+  /** When the index was read (ms): a check older than MAX_CHECK_AGE_MS is read again. */
+  checkedAt: number;
+}
+
+/** How long a reading of the network index stays good for a write. A report's second
+ * fan-out pass (reports/fanout.ts) starts well after this, so that a user whose check
+ * missed a report that was being indexed meanwhile is found by that pass. */
+export const MAX_CHECK_AGE_MS = 10_000;
+
+export async function checkIdentity(storage: Storage, secrets: Secrets, beaconUserId: string, identity: Identity): Promise<CheckedIdentity> {
+  const normalised = normaliseIdentity(identity);
+  const [digest, keys, sealed] = await Promise.all([
+    identityDigest(secrets.hmacKey, identity),
+    indexKeys(secrets.hmacKey, normalised),
+    sealIdentity(secrets.piiKey, beaconUserId, identity),
+  ]);
+  const checkedAt = Date.now();
+  const hits = await findReportHits(storage, secrets, { id: beaconUserId, identity: normalised, keys });
+  return { identity, normalised, digest, keys, sealed, hits, checkedAt };
+}
+
+/** The same check, read again if it has grown too old to write. */
+export async function freshCheck(storage: Storage, secrets: Secrets, beaconUserId: string, checked: CheckedIdentity): Promise<CheckedIdentity> {
+  if (Date.now() - checked.checkedAt <= MAX_CHECK_AGE_MS) return checked;
+  const checkedAt = Date.now();
+  const hits = await findReportHits(storage, secrets, { id: beaconUserId, identity: checked.normalised, keys: checked.keys });
+  return { ...checked, hits, checkedAt };
+}

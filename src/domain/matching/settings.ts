@@ -1,0 +1,60 @@
+/** A program's matching settings (PRODUCT.md §5.3) and their documented defaults. */
+import { z } from 'zod';
+import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './codes';
+
+export const DuplicateRule = z
+  .partialRecord(z.enum(MATCH_FIELDS), z.enum(RULE_CODES))
+  .refine((rule) => Object.keys(rule).length > 0, 'a duplicate rule must name at least one field');
+
+/** Program settings as given on create/update: every key optional. */
+export const ProgramSettingsInput = z.strictObject({
+  duplicate_rules: z.array(DuplicateRule).max(20, 'at most 20 duplicate rules').nullish(),
+  duplicates_to_pending_review: z.boolean().nullish(),
+  flag_network_fraud: z.boolean().nullish(),
+});
+export type ProgramSettingsInput = z.output<typeof ProgramSettingsInput>;
+
+export interface ProgramSettings {
+  duplicate_rules: MatchRule[];
+  duplicates_to_pending_review: boolean;
+  flag_network_fraud: boolean;
+}
+
+/** Default duplicate rules: the same person entered twice, with typos, is caught; people
+ * who merely share an IP, a surname or an address are not. Evaluated on labelled data by
+ * `npm run eval:matching:offline` (docs/matching.md): F1 0.99, no hard negative flagged at
+ * 10,000 people. Not a rule: name + address (a Jr. and Sr. share both), anything with IP. */
+export const DEFAULT_DUPLICATE_RULES: MatchRule[] = [
+  // The classic identity key; the name may carry a typo, a nickname or a married name.
+  { name: 'partial_match', date_of_birth: 'match' },
+  // A mistyped or transposed birth date, confirmed by the same house.
+  { name: 'partial_match', date_of_birth: 'partial_match', address: 'partial_match' },
+  // A mailbox is one person's; the name rules out a shared family mailbox.
+  { name: 'partial_match', email_address: 'match' },
+  // A phone with the name: relatives on one home line have other given names.
+  { name: 'partial_match', phone_number: 'match' },
+  // The same document number with the name.
+  { name: 'partial_match', id_number: 'match' },
+  // The same bank account with the name (a joint holder has another given name).
+  { name: 'partial_match', depository_accounts: 'match' },
+  // A name changed outright (marriage): birth date and mailbox still agree.
+  { date_of_birth: 'match', email_address: 'match' },
+  // A name changed outright: birth date and document still agree. (Not birth date + phone:
+  // twins on one home line.)
+  { date_of_birth: 'match', id_number: 'match' },
+];
+
+export const DEFAULT_SETTINGS: ProgramSettings = {
+  duplicate_rules: DEFAULT_DUPLICATE_RULES,
+  duplicates_to_pending_review: true,
+  flag_network_fraud: true,
+};
+
+/** `input` over `base`: a key given replaces; a key left out or null is kept. */
+export function applySettings(base: ProgramSettings, input: ProgramSettingsInput | null | undefined): ProgramSettings {
+  return {
+    duplicate_rules: input?.duplicate_rules ?? base.duplicate_rules,
+    duplicates_to_pending_review: input?.duplicates_to_pending_review ?? base.duplicates_to_pending_review,
+    flag_network_fraud: input?.flag_network_fraud ?? base.flag_network_fraud,
+  };
+}

@@ -1,0 +1,7 @@
+import type { FanoutPage } from '../domain/reports/fanout';
+
+/** Queue messages. A webhook message names an event and the user shard it lives in. */
+export type WebhookMessage = { eventId: string; shard: number };
+/** A fan-out message is one page of one report's walk of one shard. */
+export type FanoutMessage = FanoutPage;
+export type QueueMessage = WebhookMessage | FanoutMessage;
