@@ -13,6 +13,8 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
+          // Receivers on this machine may use these ports (webhook URL rules on sandbox).
+          WEBHOOK_LOCAL_PORTS: '9000-9099',
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           // Plaid's schemas as JSON Schema, for test/workers/support/spec.ts.
           PLAID_SCHEMAS: await plaidSchemas(),

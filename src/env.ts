@@ -19,6 +19,12 @@ export interface Env {
   /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
    * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
   WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Comma-separated host names (`hooks.acme.com`) and `*.acme.com` patterns: when set,
+   * the only hosts webhook URLs may name (domain/webhooks/url.ts). */
+  WEBHOOK_HOST_ALLOWLIST?: string;
+  /** `sandbox` only: comma-separated ports and ranges (`9000-9099`) on which receivers on
+   * the Worker's own machine may get webhooks. Unset: none. */
+  WEBHOOK_LOCAL_PORTS?: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;
   /** Base64 of 32 random bytes: AES-256-GCM key for identity data at rest. */

@@ -51,7 +51,7 @@ export async function createClient(db: Database, secrets: Secrets, input: { name
       id: newClientId(),
       name: input.name,
       secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
-      webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets.environment),
+      webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets),
       createdAt: now,
       updatedAt: now,
     })
@@ -89,7 +89,7 @@ export async function updateClient(
   if (input.disabled != null) changes.disabled = input.disabled;
   // An explicit null clears the webhook URL; leaving the field out keeps it.
   if (input.webhook_url !== undefined) {
-    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets.environment, urlField);
+    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets, urlField);
   }
   const client = await db.update(clients).set(changes).where(eq(clients.id, input.client_id)).returning().get();
   if (!client) throw errors.notFound('client_id');

@@ -3,8 +3,8 @@
  * trips per batch whatever its size: the claim (with the reads), and the outcomes. */
 import type { BatchItem } from 'drizzle-orm/batch';
 import { database, type Database } from '../../db';
-import type { Env, Environment } from '../../env';
-import { loadSecrets } from '../../secrets';
+import type { Env } from '../../env';
+import { loadSecrets, type Secrets } from '../../secrets';
 import { validateWebhookUrl } from './url';
 import { claimEvents, recordDelivered, recordFailure, recordSkipped, type ClaimedEvent } from './deliveries';
 import { currentSigningKey, type SigningKey } from './keys';
@@ -27,7 +27,7 @@ interface Context {
   key: SigningKey;
   policy: RetryPolicy;
   token: string;
-  environment: Environment;
+  secrets: Secrets;
 }
 
 /** What one claimed message led to: its decision, and the write that records it. */
@@ -43,7 +43,7 @@ export async function deliverBatch(env: Env, messages: DeliveryMessage[]): Promi
   const token = crypto.randomUUID();
   const ids = [...new Set(messages.map((m) => m.eventId))];
   const [claims, key] = await Promise.all([claimEvents(db, ids, token), currentSigningKey(db, secrets)]);
-  const ctx: Context = { db, key, policy, token, environment: secrets.environment };
+  const ctx: Context = { db, key, policy, token, secrets };
 
   const seen = new Set<string>();
   const results = await Promise.all(
@@ -92,12 +92,12 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
   try {
     // The rules are checked again when sending: a URL stored before they changed, or
     // written to the database directly, is not used if they refuse it now.
-    url = validateWebhookUrl(storedUrl, ctx.environment);
+    url = validateWebhookUrl(storedUrl, ctx.secrets);
   } catch (error) {
     return { ok: false, status: null, error: `the webhook URL is not allowed: ${(error as Error).message}`, retryAfterSeconds: null };
   }
   try {
-    const body = serialiseBody(webhookBody(claimed.event, ctx.environment));
+    const body = serialiseBody(webhookBody(claimed.event, ctx.secrets.environment));
     return await sendAttempt({
       url,
       body,

@@ -3,14 +3,14 @@
 // leaves workerd and lands here — the network edge. Our code is not stubbed: it really sends
 // HTTP, and these fake receivers answer it.
 //
-// `https://hooks.example/<name>` is a webhook receiver. It answers each request with the
+// `https://receivers.example.com/<name>` is a webhook receiver. It answers each request with the
 // next scripted answer (the last one repeats; by default 200) and records what it got.
 // Tests drive it through the same edge:
-//   POST https://hooks.example/__script/<name>   {"answers": [{"status": 500}, ...]}
-//   GET  https://hooks.example/__received/<name> → [{headers, body}, ...]
+//   POST https://receivers.example.com/__script/<name>   {"answers": [{"status": 500}, ...]}
+//   GET  https://receivers.example.com/__received/<name> → [{headers, body}, ...]
 // Anything else is refused with 502, as an unreachable host would be.
 
-export const RECEIVERS_HOST = 'hooks.example';
+export const RECEIVERS_HOST = 'receivers.example.com';
 
 export interface ScriptedAnswer {
   status: number;
