@@ -22,7 +22,7 @@ export default defineConfig(async () => ({
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
         ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
         // Outbound HTTP (webhook deliveries) goes to fake receivers at the network edge.
-        outboundService: receiversEdge,
+        outboundService: { node: receiversEdge },
       },
     }),
   ],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ProgramSettings } from '../domain/programs';
+import type { DeliveryFailure } from '../domain/webhooks/failures';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are ISO 8601 UTC strings with `Z`, as returned by the API. */
@@ -101,7 +102,7 @@ export const webhookEvents = sqliteTable(
     deliveryAttempts: integer('delivery_attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
     lastHttpStatus: integer('last_http_status'),
-    lastError: text('last_error'),
+    lastError: text('last_error').$type<DeliveryFailure>(),
     /** When the queue will try again; null when nothing is scheduled. */
     nextAttemptAt: text('next_attempt_at'),
     deliveredAt: text('delivered_at'),

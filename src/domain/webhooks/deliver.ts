@@ -83,7 +83,7 @@ async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number):
   const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
   return {
     decision: delay === null ? { action: 'retry' } : { action: 'retry', delaySeconds: delay },
-    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, error: outcome.error, retryInSeconds: delay }),
+    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, failure: outcome.failure, retryInSeconds: delay }),
   };
 }
 
@@ -94,7 +94,8 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
     // written to the database directly, is not used if they refuse it now.
     url = validateWebhookUrl(storedUrl, ctx.secrets);
   } catch (error) {
-    return { ok: false, status: null, error: `the webhook URL is not allowed: ${(error as Error).message}`, retryAfterSeconds: null };
+    console.error(`webhook ${claimed.id}: the stored URL is not allowed: ${(error as Error).message}`);
+    return { ok: false, status: null, failure: 'url_not_allowed', retryAfterSeconds: null };
   }
   try {
     const body = serialiseBody(webhookBody(claimed.event, ctx.secrets.environment));
@@ -110,6 +111,6 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
   } catch (error) {
     // Signing failed (sendAttempt itself does not throw): a failed attempt like any other.
     console.error(`webhook ${claimed.id}: could not sign`, error);
-    return { ok: false, status: null, error: 'the webhook could not be signed', retryAfterSeconds: null };
+    return { ok: false, status: null, failure: 'signing_failed', retryAfterSeconds: null };
   }
 }

@@ -17,6 +17,7 @@ import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import type { Secrets } from '../../secrets';
 import type { BeaconEvent } from '../events';
 import { dispatch } from '../outbox';
+import { DELIVERY_FAILURES, type DeliveryFailure } from './failures';
 import { webhookBody } from './message';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'skipped';
@@ -123,7 +124,7 @@ export function recordFailure(
   db: Database,
   id: string,
   token: string,
-  failure: { status: number | null; error: string; retryInSeconds: number | null },
+  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null },
   now = Date.now(),
 ) {
   return db
@@ -132,9 +133,9 @@ export function recordFailure(
       ...released,
       deliveryAttempts: sqlIncrement,
       lastAttemptAt: timestampAt(now),
-      lastHttpStatus: failure.status,
-      lastError: failure.error,
-      nextAttemptAt: failure.retryInSeconds === null ? null : timestampAt(now + failure.retryInSeconds * 1000),
+      lastHttpStatus: attempt.status,
+      lastError: attempt.failure,
+      nextAttemptAt: attempt.retryInSeconds === null ? null : timestampAt(now + attempt.retryInSeconds * 1000),
     })
     .where(heldBy(id, token));
 }
@@ -147,7 +148,7 @@ export function recordSkipped(db: Database, id: string, token: string, now = Dat
     .set({
       ...released,
       deliveryStatus: 'skipped',
-      lastError: 'no webhook URL was set for this client when the event was due; set one with /dashboard/webhook/update, then retry',
+      lastError: 'no_webhook_url',
       nextAttemptAt: null,
       givenUpAt: timestampAt(now),
     })
@@ -178,7 +179,9 @@ export function deliveryView(row: EventRow, environment: Environment) {
     attempts: row.deliveryAttempts,
     last_attempt_at: row.lastAttemptAt,
     last_http_status: row.lastHttpStatus,
+    /** Why the last attempt failed: a code of DELIVERY_FAILURES, and its sentence. */
     last_error: row.lastError,
+    last_error_message: row.lastError && DELIVERY_FAILURES[row.lastError],
     next_attempt_at: row.nextAttemptAt,
     delivered_at: row.deliveredAt,
     given_up_at: row.givenUpAt,
