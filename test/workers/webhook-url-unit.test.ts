@@ -55,6 +55,7 @@ const NAMES_IN_DISGUISE = [
   ['https://x.10.0.0.1.attacker.net/', /spells out an IP address \(10\.0\.0\.1\)/],
   ['https://10-0-0-1.attacker.net/', /spells out an IP address \(10-0-0-1\)/],
   ['https://svc-192-168-1-1-a.attacker.net/', /spells out an IP address/],
+  ['https://999-10-0-0-1.attacker.net/', /spells out an IP address/],
   ['https://app-7f000001.attacker.net/', /spells out an IP address \(app-7f000001\)/],
   ['https://0a000001.attacker.net/', /spells out an IP address/],
   ['https://fe80--1.attacker.net/', /spells out an IP address/],
@@ -78,6 +79,7 @@ describe('webhook URL rules', () => {
       'https://api.v2.eu.acme.io/webhooks/beacon',
       'https://a1b2c3.acme.io/', // short hex labels are ordinary names
       'https://build-2024-05-01.acme.io/', // numbers with dashes that are not an address
+      'https://xn--80a2590c.acme.io/', // punycode (а文), however hex it looks
     ]) {
       expect(validateWebhookUrl(url, production), url).toBe(url);
     }

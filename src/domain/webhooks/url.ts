@@ -148,19 +148,26 @@ function hostNameProblem(host: string): string | null {
 }
 
 /** The part of a name that spells an IP address the way wildcard-DNS services read them:
- * four dotted labels (`10.0.0.1.x`), or within one label four dashed numbers
+ * four dotted numbers (`10.0.0.1.x`), or within one label four dashed numbers
  * (`app-10-0-0-1.x`), eight hex digits (`app-0a000001.x`) or an IPv6 address with dashes
  * for colons (`fe80--1.x`). */
 function spelledAddress(labels: string[]): string | null {
-  for (let i = 0; i + 4 <= labels.length; i++) {
-    const dotted = labels.slice(i, i + 4).join('.');
-    if (ipaddr.IPv4.isValidFourPartDecimal(dotted)) return dotted;
+  const dotted = fourPartAddress(labels);
+  if (dotted) return dotted;
+  // Internationalised labels (`xn--…`) are punycode, which no such service reads.
+  for (const label of labels.filter((l) => !l.startsWith('xn--'))) {
+    const parts = label.split('-');
+    if (fourPartAddress(parts) || parts.some((p) => /^[0-9a-f]{8}$/.test(p))) return label;
+    if (parts.length > 1 && ipaddr.IPv6.isValid(label.replaceAll('-', ':'))) return label;
   }
-  for (const label of labels) {
-    const dashed = /(?:^|-)(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?:-|$)/.exec(label)?.[1];
-    if (dashed && ipaddr.IPv4.isValidFourPartDecimal(dashed.replaceAll('-', '.'))) return label;
-    if (/(?:^|-)[0-9a-f]{8}(?:-|$)/.test(label)) return label;
-    if (label.includes('-') && ipaddr.IPv6.isValid(label.replaceAll('-', ':'))) return label;
+  return null;
+}
+
+/** The first four consecutive parts that make a dotted-decimal IPv4 address. */
+function fourPartAddress(parts: string[]): string | null {
+  for (let i = 0; i + 4 <= parts.length; i++) {
+    const address = parts.slice(i, i + 4).join('.');
+    if (ipaddr.IPv4.isValidFourPartDecimal(address)) return address;
   }
   return null;
 }
