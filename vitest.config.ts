@@ -14,6 +14,8 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
+          // Receivers on this machine may use these ports (webhook URL rules on sandbox).
+          WEBHOOK_LOCAL_PORTS: '9000-9099',
           // Each kind of database's migrations, applied by test/workers/setup.ts.
           TEST_MIGRATIONS: {
             control: await readD1Migrations('./migrations/control'),
@@ -26,7 +28,7 @@ export default defineConfig(async () => ({
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
         ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
         // Outbound HTTP (webhook deliveries) goes to fake receivers at the network edge.
-        outboundService: receiversEdge,
+        outboundService: { node: receiversEdge },
       },
     }),
   ],

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
+import { LOCAL_RECEIVER_PORTS, ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
 import { benchMatching } from './matching.mjs';
 import { benchNetwork } from './network.mjs';
@@ -25,7 +25,7 @@ const state = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
 const workers = [];
 const results = {};
 try {
-  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: TEST_SECRETS });
+  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: TEST_SECRETS, receiverPorts: LOCAL_RECEIVER_PORTS });
   workers.push(ours);
   const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor') });
   workers.push(floor);

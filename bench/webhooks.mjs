@@ -1,11 +1,12 @@
-// Webhook delivery (issue 5): a local receiver (node:http on 127.0.0.1) is every member's
-// webhook URL; each call to /beacon/user/review changes a user's status and so causes exactly
+// Webhook delivery (issue 5): a local receiver (node:http on 127.0.0.1, on a port the
+// Worker's WEBHOOK_LOCAL_PORTS allows) is every member's webhook URL; each call to /beacon/user/review changes a user's status and so causes exactly
 // one USER_STATUS_UPDATED. Two measurements:
 //  - throughput: LOAD.connections callers as fast as they can (closed loop); events/s from the
 //    first call to the last receipt;
 //  - delay: calls at a fixed LATENCY_RATE (open loop, below capacity), so that the delay from
 //    each call's response to the receipt of its webhook is the pipeline's, not a backlog's.
 import { createServer } from 'node:http';
+import { listenOnFreePort, LOCAL_RECEIVER_PORTS } from '../scripts/local-worker.mjs';
 import { apiHeaders, clientOf, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random } from './lib.mjs';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000);
@@ -116,9 +117,9 @@ async function startReceiver() {
       response.writeHead(200).end();
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnFreePort(server, LOCAL_RECEIVER_PORTS);
   return {
-    url: `http://127.0.0.1:${server.address().port}/beacon-webhooks`,
+    url: `http://127.0.0.1:${port}/beacon-webhooks`,
     received,
     get total() {
       return total;

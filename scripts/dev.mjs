@@ -3,7 +3,8 @@
 // 1. Creates .dev.vars with random secrets on first run (wrangler dev reads it).
 // 2. Applies the D1 migrations and starts `wrangler dev` on http://127.0.0.1:8787, with its
 //    output on this terminal. Arguments after `--` go to wrangler dev, e.g.
-//    `npm run dev -- --var ADMIN_TOKEN:<token>`.
+//    `npm run dev -- --var ADMIN_TOKEN:<token>`. Webhook receivers on this machine may listen
+//    on ports 9000-9099 unless WEBHOOK_LOCAL_PORTS is set (.dev.vars or --var).
 // 3. On an empty database, creates a sandbox client and program and saves their credentials
 //    to .wrangler/sandbox-credentials.json: secrets are stored hashed, so this file is the
 //    only place they can be read again. On later runs, prints the saved ones.
@@ -11,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { ROOT, startLocalWorker } from './local-worker.mjs';
+import { LOCAL_RECEIVER_PORTS, portRangeVar, ROOT, startLocalWorker } from './local-worker.mjs';
 
 const PORT = 8787;
 const DEV_VARS = join(ROOT, '.dev.vars');
@@ -24,6 +25,9 @@ if (!adminToken) {
   console.error('No ADMIN_TOKEN: set it in .dev.vars (see .dev.vars.example) or pass -- --var ADMIN_TOKEN:<token>.');
   process.exit(1);
 }
+// The developer's own setting wins; otherwise the default range, kept clear of PORT.
+const configuredLocalPorts = forwardedVar(wranglerArgs, 'WEBHOOK_LOCAL_PORTS') ?? secrets.WEBHOOK_LOCAL_PORTS;
+const localPorts = configuredLocalPorts ?? portRangeVar(LOCAL_RECEIVER_PORTS);
 
 // Ctrl-C reaches only this process (wrangler runs in its own process group), so stop it
 // here. Before wrangler is up, process.exit alone is enough: the launcher kills its
@@ -41,7 +45,12 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 }
 
 try {
-  worker = await startLocalWorker({ port: PORT, args: wranglerArgs, inheritOutput: true });
+  worker = await startLocalWorker({
+    port: PORT,
+    args: wranglerArgs,
+    inheritOutput: true,
+    ...(configuredLocalPorts === undefined ? { receiverPorts: LOCAL_RECEIVER_PORTS } : {}),
+  });
 } catch (error) {
   console.error(/** @type {Error} */ (error).message);
   process.exit(1);
@@ -151,7 +160,8 @@ async function call(url, path, body, headers = {}) {
 function printCredentials(url, credentials) {
   if (!credentials) {
     console.log(`\nThe database already has clients, and ${relative(ROOT, CREDENTIALS)} is missing, so there are no sandbox credentials to show.`);
-    console.log('Create a client with POST /admin/client/create (see README), or delete .wrangler/state to start afresh.\n');
+    console.log('Create a client with POST /admin/client/create (see README), or delete .wrangler/state to start afresh.');
+    console.log(`Webhooks: ${webhookTargets()}\n`);
     return;
   }
   const user = { name: { given_name: 'Leslie', family_name: 'Knope' }, date_of_birth: '1975-01-18' };
@@ -165,10 +175,17 @@ function printCredentials(url, credentials) {
       `  secret      ${credentials.secret}`,
       `  program_id  ${credentials.program_id}`,
       `  (saved in ${relative(ROOT, CREDENTIALS)}; the admin token is ADMIN_TOKEN in .dev.vars or your --var)`,
+      `  webhooks    ${webhookTargets()}`,
       '',
       'Try it:',
       `  curl -s ${url}/beacon/user/create -H 'Content-Type: application/json' -H 'PLAID-CLIENT-ID: ${credentials.client_id}' -H 'PLAID-SECRET: ${credentials.secret}' -d '${body}'`,
       '',
     ].join('\n'),
   );
+}
+
+/** Where this Worker may send webhooks on this machine. */
+function webhookTargets() {
+  if (!localPorts.trim()) return 'to public https URLs only (WEBHOOK_LOCAL_PORTS is empty)';
+  return `receivers on this machine may listen on ports ${localPorts} (WEBHOOK_LOCAL_PORTS), e.g. http://localhost:${localPorts.match(/\d+/)?.[0]}/webhooks`;
 }

@@ -17,6 +17,18 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json');
 const WRANGLER = join(dirname(wranglerPackage), JSON.parse(readFileSync(wranglerPackage, 'utf8')).bin.wrangler);
 
+/**
+ * @typedef {{ first: number, last: number }} PortRange
+ */
+
+/** Where webhook receivers on this machine listen when a local Worker sends to them
+ * (WEBHOOK_LOCAL_PORTS), unless configured otherwise: clear of the Worker's own port (8787
+ * for `npm run dev`, otherwise a free one the OS picks from its ephemeral range). */
+export const LOCAL_RECEIVER_PORTS = /** @type {PortRange} */ ({ first: 9000, last: 9099 });
+
+/** The WEBHOOK_LOCAL_PORTS value of a range. @param {PortRange} range */
+export const portRangeVar = ({ first, last }) => `${first}-${last}`;
+
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** How much of wrangler's output to keep for error messages. */
@@ -30,6 +42,9 @@ const OUTPUT_TAIL_CHARS = 20_000;
  *   default (.wrangler/state) when left out
  * @property {Record<string, string>} [vars] vars and secrets, passed as `--var KEY:VALUE`
  *   (they override .dev.vars)
+ * @property {PortRange} [receiverPorts] ports on which webhook receivers on this machine
+ *   may listen (passed as WEBHOOK_LOCAL_PORTS); the Worker's own port must lie outside them,
+ *   or a member could point its webhooks at the Worker itself
  * @property {string[]} [args] further arguments for `wrangler dev`
  * @property {boolean} [inheritOutput] show wrangler's output on this terminal instead of
  *   capturing it
@@ -52,6 +67,7 @@ export async function startLocalWorker({
   port,
   persistTo,
   vars = {},
+  receiverPorts,
   args = [],
   inheritOutput = false,
 } = {}) {
@@ -62,6 +78,10 @@ export async function startLocalWorker({
   // wrangler runs in ROOT, so pass the directory as the caller means it.
   const persist = persistTo ? ['--persist-to', resolvePath(persistTo)] : [];
   port = await reservePort(port ?? 0);
+  if (receiverPorts && port >= receiverPorts.first && port <= receiverPorts.last) {
+    throw new Error(`the Worker's port ${port} is inside the webhook receiver ports ${portRangeVar(receiverPorts)}; choose ports apart`);
+  }
+  const allVars = receiverPorts ? { ...vars, WEBHOOK_LOCAL_PORTS: portRangeVar(receiverPorts) } : vars;
 
   // Migrations first, for every D1 database (the control database and each shard): the
   // Worker does not create its tables. Without a TTY, wrangler skips its confirmation prompt.
@@ -85,7 +105,7 @@ export async function startLocalWorker({
       // No hotkeys: stdin is not the terminal (Ctrl-C is handled by the caller instead).
       '--show-interactive-dev-session=false',
       ...persist,
-      ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+      ...Object.entries(allVars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
       ...args,
     ],
     inheritOutput,
@@ -209,6 +229,35 @@ function reservePort(port) {
       server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * Starts `server` listening on 127.0.0.1 on the first free port of `range`: how a webhook
+ * receiver finds a port a local Worker may send to.
+ * @param {import('node:net').Server} server
+ * @param {PortRange} range
+ * @returns {Promise<number>} the port
+ */
+export async function listenOnFreePort(server, { first, last }) {
+  for (let port = first; port <= last; port++) {
+    const listening = await new Promise((resolve, reject) => {
+      /** @param {NodeJS.ErrnoException} error */
+      const onError = (error) => {
+        server.off('listening', onListening);
+        if (error.code === 'EADDRINUSE') resolve(false);
+        else reject(error);
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolve(true);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(port, '127.0.0.1');
+    });
+    if (listening) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 from ${first} to ${last}`);
 }
 
 /** @param {number} pgid @param {NodeJS.Signals} signal */

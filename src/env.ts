@@ -24,6 +24,12 @@ export interface Env {
   /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
    * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
   WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Comma-separated host names (`hooks.acme.com`) and `*.acme.com` patterns: when set,
+   * the only hosts webhook URLs may name (domain/webhooks/url.ts). */
+  WEBHOOK_HOST_ALLOWLIST?: string;
+  /** `sandbox` only: comma-separated ports and ranges (`9000-9099`) on which receivers on
+   * the Worker's own machine may get webhooks. Unset: none. */
+  WEBHOOK_LOCAL_PORTS?: string;
   /** Benchmark only: delay every D1 round trip by this many ms (db/meter.ts). */
   D1_SIMULATED_LATENCY_MS?: string;
   /** Benchmark only: "on" adds what each request cost in D1 as a response header. */

@@ -53,7 +53,7 @@ export async function createClient(storage: Storage, secrets: Secrets, input: { 
       id: newClientId(),
       name: input.name,
       secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
-      webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets.environment),
+      webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets),
       homeShard: await placeClient(storage),
       createdAt: now,
       updatedAt: now,
@@ -103,7 +103,7 @@ export async function updateClient(storage: Storage, secrets: Secrets, input: Cl
   if (input.disabled != null) changes.disabled = input.disabled;
   // An explicit null clears the webhook URL; leaving the field out keeps it.
   if (input.webhook_url !== undefined) {
-    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets.environment, urlField);
+    changes.webhookUrl = input.webhook_url === null ? null : validateWebhookUrl(input.webhook_url, secrets, urlField);
   }
   if (input.program_shard != null) {
     if (!storage.layout.openUserShards.includes(input.program_shard)) {

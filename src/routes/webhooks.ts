@@ -4,7 +4,7 @@ import { DELIVERY_STATUSES, listDeliveries, retryDelivery } from '../domain/webh
 import { getVerificationKey, rotateSigningKey } from '../domain/webhooks/keys';
 import { register, type App } from '../http/endpoint';
 import { handOverEvents } from '../queues/outbox';
-import { Cursor, ObjectId } from '../schemas/fields';
+import { Cursor, ObjectId, WebhookUrl } from '../schemas/fields';
 
 // Request shapes. The API plane's is the spec's; the dashboard and admin ones are this
 // project's contract (PRODUCT.md §2).
@@ -12,7 +12,7 @@ export const WebhookVerificationKeyGetRequest = z.strictObject({ key_id: ObjectI
 export const WebhookKeyRotateRequest = z.strictObject({});
 export const WebhookUpdateRequest = z.strictObject({
   /** `null` removes the URL: events are then skipped (visible in the log, re-sendable). */
-  url: z.string().max(2048, 'must be at most 2048 characters').nullable(),
+  url: WebhookUrl.nullable(),
 });
 export const WebhookDeliveryListRequest = z.strictObject({
   cursor: Cursor,

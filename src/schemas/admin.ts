@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { BeaconUserRequestData } from './beacon-user';
-import { ClientUserId, Cursor, nonBlank, ObjectId } from './fields';
+import { ClientUserId, Cursor, nonBlank, ObjectId, WebhookUrl } from './fields';
 
 const ClientName = nonBlank(100);
-const WebhookUrl = z.string().max(2048, 'must be at most 2048 characters');
 
 export const AdminClientCreateRequest = z.strictObject({ name: ClientName, webhook_url: WebhookUrl.nullish() });
 export const AdminClientGetRequest = z.strictObject({ client_id: ObjectId });

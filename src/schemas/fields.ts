@@ -146,5 +146,8 @@ export const DashboardUserId = nonBlank(128);
 /** Object ids are validated only as strings; an id that does not exist is "not found". */
 export const ObjectId = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 export const Cursor = z.string().max(512).nullish();
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+/** The rest of the webhook URL rules needs the deployment's configuration: domain/webhooks/url.ts. */
+export const WebhookUrl = z.string().max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
 
 export const BeaconUserStatus = z.enum(['rejected', 'pending_review', 'cleared'], 'must be one of rejected, pending_review, cleared');

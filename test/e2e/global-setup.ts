@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalWorker } from '../../scripts/local-worker.mjs';
+import { LOCAL_RECEIVER_PORTS, startLocalWorker, type PortRange } from '../../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../secrets.ts';
 
 declare module 'vitest' {
@@ -11,6 +11,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** The admin token it was started with. */
     adminToken: string;
+    /** The ports on which webhook receivers may listen (its WEBHOOK_LOCAL_PORTS). */
+    receiverPorts: PortRange;
   }
 }
 
@@ -23,9 +25,15 @@ export default async function setup(project: TestProject) {
   process.once('exit', () => rmSync(persistTo, { recursive: true, force: true }));
 
   // Webhook retries follow at once (the var scales Plaid's 30 s, ×4 schedule; see
-  // docs/webhooks.md), so that retries and dead letters play out within a test.
-  const worker = await startLocalWorker({ persistTo, vars: { ...TEST_SECRETS, WEBHOOK_RETRY_BASE_SECONDS: '0' } });
+  // docs/webhooks.md), so that retries and dead letters play out within a test. Receivers
+  // listen on 127.0.0.1 in the local receiver ports, which the Worker's own port is not in.
+  const worker = await startLocalWorker({
+    persistTo,
+    vars: { ...TEST_SECRETS, WEBHOOK_RETRY_BASE_SECONDS: '0' },
+    receiverPorts: LOCAL_RECEIVER_PORTS,
+  });
   project.provide('baseUrl', worker.url);
   project.provide('adminToken', TEST_SECRETS.ADMIN_TOKEN);
+  project.provide('receiverPorts', LOCAL_RECEIVER_PORTS);
   return () => worker.stop();
 }

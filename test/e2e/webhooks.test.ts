@@ -1,16 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { listenOnFreePort } from '../../scripts/local-worker.mjs';
 
 // Webhooks end to end: a real `wrangler dev` (global-setup.ts, started with
 // WEBHOOK_RETRY_BASE_SECONDS=0 so that retries follow at once) delivers to real HTTP
-// receivers on 127.0.0.1 that verify every webhook the way Plaid tells its customers to.
+// receivers on 127.0.0.1, on the ports its WEBHOOK_LOCAL_PORTS allows, that verify every
+// webhook the way Plaid tells its customers to.
 
 const baseUrl = inject('baseUrl');
 const adminToken = inject('adminToken');
+const receiverPorts = inject('receiverPorts');
 
 interface Credentials {
   client_id: string;
@@ -105,8 +107,7 @@ class Receiver {
         response.writeHead(status).end();
       });
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks/beacon`;
+    this.url = `http://127.0.0.1:${await listenOnFreePort(this.server, receiverPorts)}/webhooks/beacon`;
     return this;
   }
 
@@ -236,6 +237,21 @@ describe('webhooks, end to end', () => {
       beacon_user_id: known.id,
     });
     expect(beacon_report_syndications.map((s) => s.id)).toContain(byCode(syndicated, 'REPORT_SYNDICATION_CREATED')[0]!.beacon_report_syndication_id);
+  });
+
+  it('webhook URLs may reach this machine only on the receiver ports, never the Worker itself', async () => {
+    const { client } = await member();
+    const worker = new URL(baseUrl);
+    const outside = receiverPorts.last + 1 === Number(worker.port) ? receiverPorts.last + 2 : receiverPorts.last + 1;
+    for (const url of [`${baseUrl}/admin/client/list`, `http://localhost:${worker.port}/`, `http://127.0.0.1:${outside}/hook`]) {
+      const response = await fetch(`${baseUrl}/dashboard/webhook/update`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...client, dashboard_user_id: 'analyst-1', url }),
+      });
+      expect(response.status, url).toBe(400);
+      expect(await response.json()).toMatchObject({ error_code: 'INVALID_FIELD', error_message: expect.stringMatching(/^url must use a port allowed for local receivers/) });
+    }
   });
 
   it('a receiver that fails the first two attempts still gets the event, with the same event id', async () => {

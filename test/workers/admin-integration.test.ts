@@ -5,7 +5,7 @@ import { inUserShards } from './support/storage';
 
 describe('/admin/client/*', () => {
   it('creates a client whose secret is shown once and works at once', async () => {
-    const created = await admin('/admin/client/create', { name: 'Acme Lending', webhook_url: 'https://hooks.acme.example/plaid' });
+    const created = await admin('/admin/client/create', { name: 'Acme Lending', webhook_url: 'https://hooks.acme.example.com/plaid' });
     expect(created.status).toBe(200);
     expect(Object.keys(created.body).sort()).toEqual(['client_id', 'request_id', 'secret']);
     expect(created.body.client_id).toMatch(/^[0-9a-f]{24}$/);
@@ -15,7 +15,7 @@ describe('/admin/client/*', () => {
     expect(got.body).toEqual({
       client_id: created.body.client_id,
       name: 'Acme Lending',
-      webhook_url: 'https://hooks.acme.example/plaid',
+      webhook_url: 'https://hooks.acme.example.com/plaid',
       disabled: false,
       home_shard: expect.any(Number),
       program_shard: got.body.home_shard,
@@ -75,12 +75,12 @@ describe('/admin/client/*', () => {
     }
   });
 
-  it('validates webhook URLs (https, no private targets outside localhost on sandbox)', async () => {
+  it('validates webhook URLs (https, no private targets; on sandbox, local receivers on the configured ports)', async () => {
     expect(env.ENVIRONMENT).toBe('sandbox');
-    for (const url of ['http://example.com/hook', 'https://10.0.0.1/hook', 'http://[::1]/hook', 'https://169.254.169.254/latest', 'not a url']) {
+    for (const url of ['http://example.com/hook', 'https://10.0.0.1/hook', 'http://[::1]/hook', 'https://169.254.169.254/latest', 'http://localhost:4000/hook', 'not a url']) {
       expectError(await admin('/admin/client/create', { name: 'X', webhook_url: url }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /webhook_url/);
     }
-    for (const url of ['http://localhost:4000/hook', 'http://127.0.0.1:9999/hook']) {
+    for (const url of ['http://localhost:9000/hook', 'http://127.0.0.1:9099/hook']) {
       expect((await admin('/admin/client/create', { name: 'Local', webhook_url: url })).status).toBe(200);
     }
   });

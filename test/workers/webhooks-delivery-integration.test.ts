@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:test';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
+import { DELIVERY_FAILURE_MESSAGES, type DeliveryFailure } from '../../src/domain/webhooks/failures';
 import { sha256Hex } from '../../src/domain/webhooks/message';
 import { MAX_RETRIES, schedule } from '../../src/domain/webhooks/schedule';
 import { api, dashboard, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { expectSpecShape } from './support/spec';
+import type { ScriptedAnswer } from './support/webhook-receivers';
 import { adminUpdateUrl, consume, deliveryOf, memberWithReceiver, newReceiver, recordEvent } from './support/webhooks';
 import { writeInUserShards } from './support/storage';
 
@@ -53,6 +55,7 @@ describe('webhook delivery', () => {
       attempts: 1,
       last_http_status: 200,
       last_error: null,
+      last_error_message: null,
       next_attempt_at: null,
       delivered_at: expect.stringMatching(/Z$/),
     });
@@ -79,7 +82,7 @@ describe('webhook delivery', () => {
       const delay = result.retryMessages[0]!.delaySeconds;
       delays.push(delay);
       const logged = await deliveryOf(client, eventId);
-      expect(logged).toMatchObject({ status: 'pending', attempts: attempt, last_http_status: 503, last_error: 'the receiver answered HTTP 503' });
+      expect(logged).toMatchObject({ status: 'pending', attempts: attempt, last_http_status: 503, last_error: 'http_status', last_error_message: DELIVERY_FAILURE_MESSAGES.http_status });
       // next_attempt_at is the moment of the retry (to the second).
       const next = Date.parse(logged.next_attempt_at);
       expect(next).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + delay! * 1000 - 1000);
@@ -150,7 +153,7 @@ describe('webhook delivery', () => {
     const eventId = await recordEvent(client.client_id);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
-    expect((await deliveryOf(client, eventId)).last_error).toMatch(/redirect/);
+    expect((await deliveryOf(client, eventId)).last_error).toBe('redirect');
   });
 
   it('no answer within 10 s is a failure', { timeout: 30_000 }, async () => {
@@ -159,7 +162,34 @@ describe('webhook delivery', () => {
     const eventId = await recordEvent(client.client_id);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
-    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', last_http_status: null, last_error: 'no answer within 10 s' });
+    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', last_http_status: null, last_error: 'timeout', last_error_message: 'no answer within 10 s' });
+  });
+
+  it('records why an attempt failed as a category, never the receiver’s or the runtime’s words', async () => {
+    const cases: [answer: ScriptedAnswer, status: number | null, failure: DeliveryFailure][] = [
+      [{ status: 500 }, 500, 'http_status'],
+      [{ status: 404 }, 404, 'http_status'],
+      [{ status: 429 }, 429, 'http_status'],
+      [{ status: 307, headers: { location: 'https://receivers.example.com/elsewhere' } }, 307, 'redirect'],
+      // Cloudflare's own answers when it cannot connect to an origin.
+      [{ status: 521 }, 521, 'connection_refused'],
+      [{ status: 523 }, 523, 'unreachable'],
+      [{ status: 522 }, 522, 'timeout'],
+      [{ status: 525 }, 525, 'tls'],
+      // The connection fails ("Network connection lost." in workerd).
+      [{ status: 0, dropConnection: true }, null, 'unreachable'],
+    ];
+    for (const [answer, status, failure] of cases) {
+      const { client, receiver } = await memberWithReceiver();
+      await receiver.answer(answer);
+      const eventId = await recordEvent(client.client_id);
+      const result = await consume('beacon-webhooks', [{ eventId }]);
+      expect(result.retryMessages, failure).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
+      const logged = await deliveryOf(client, eventId);
+      expect(logged, JSON.stringify(answer)).toMatchObject({ status: 'pending', attempts: 1, last_http_status: status, last_error: failure, last_error_message: DELIVERY_FAILURE_MESSAGES[failure] });
+      // Neither the runtime's error nor the receiver's answer reaches the member.
+      expect(JSON.stringify(logged)).not.toMatch(/connection lost|answer \d+/i);
+    }
   });
 
   it('acks or retries each message of a batch on its own', async () => {
@@ -227,7 +257,7 @@ describe('webhook delivery', () => {
     const eventId = await recordEvent(client.client_id);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
-    expect((await deliveryOf(client, eventId)).last_error).toMatch(/not allowed.*https/);
+    expect(await deliveryOf(client, eventId)).toMatchObject({ last_http_status: null, last_error: 'url_not_allowed', last_error_message: DELIVERY_FAILURE_MESSAGES.url_not_allowed });
   });
 
   it('a client without a webhook URL: the delivery is skipped — visible, not retried, re-sendable once a URL is set', async () => {
@@ -239,7 +269,8 @@ describe('webhook delivery', () => {
     expect(await deliveryOf(client, eventId)).toMatchObject({
       status: 'skipped',
       attempts: 0,
-      last_error: expect.stringMatching(/no webhook URL/),
+      last_error: 'no_webhook_url',
+      last_error_message: expect.stringMatching(/no webhook URL/),
       next_attempt_at: null,
       given_up_at: expect.stringMatching(/Z$/),
     });

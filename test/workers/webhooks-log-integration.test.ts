@@ -35,6 +35,7 @@ describe('the delivery log', () => {
       last_attempt_at: null,
       last_http_status: null,
       last_error: null,
+      last_error_message: null,
       next_attempt_at: null,
       delivered_at: null,
       given_up_at: null,

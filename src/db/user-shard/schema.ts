@@ -4,7 +4,7 @@
  * `/user` users live in its home shard. */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_STATUSES, REPORT_TYPES, timestamps } from '../columns';
+import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, timestamps } from '../columns';
 
 /** The current state of each Beacon User; every version is in `beacon_user_versions`. */
 export const beaconUsers = sqliteTable(
@@ -76,7 +76,8 @@ export const webhookEvents = sqliteTable(
     deliveryAttempts: integer('delivery_attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
     lastHttpStatus: integer('last_http_status'),
-    lastError: text('last_error'),
+    /** Why the last attempt failed: a code, never the raw error (domain/webhooks/failures.ts). */
+    lastError: text('last_error', { enum: DELIVERY_FAILURES }),
     /** When the queue will try again; null when nothing is scheduled. */
     nextAttemptAt: text('next_attempt_at'),
     deliveredAt: text('delivered_at'),

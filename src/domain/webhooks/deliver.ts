@@ -5,7 +5,6 @@
 import { inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { control, type ShardDb, type Storage } from '../../db';
-import type { Environment } from '../../env';
 import type { Secrets } from '../../secrets';
 import { validateWebhookUrl } from './url';
 import { claimEvents, recordDelivered, recordFailure, recordSkipped, type Claim, type ClaimedEvent } from './deliveries';
@@ -31,7 +30,7 @@ interface Context {
   key: SigningKey;
   policy: RetryPolicy;
   token: string;
-  environment: Environment;
+  secrets: Secrets;
   webhookUrls: Map<string, string | null>;
 }
 
@@ -54,7 +53,7 @@ export async function deliverBatch(storage: Storage, secrets: Secrets, policy: R
   const decisions: Decision[] = new Array(messages.length);
   await Promise.all(
     shards.map(async (shard) => {
-      const ctx: Context = { db: storage.userShard(shard), key, policy, token, environment: secrets.environment, webhookUrls };
+      const ctx: Context = { db: storage.userShard(shard), key, policy, token, secrets, webhookUrls };
       const indexes = messages.flatMap((m, i) => (m.shard === shard ? [i] : []));
       const shardDecisions = await deliverInShard(ctx, claims.get(shard)!, indexes.map((i) => messages[i]!));
       indexes.forEach((i, j) => (decisions[i] = shardDecisions[j]!));
@@ -117,7 +116,7 @@ async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number):
   const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
   return {
     decision: delay === null ? { action: 'retry' } : { action: 'retry', delaySeconds: delay },
-    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, error: outcome.error, retryInSeconds: delay }),
+    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, failure: outcome.failure, retryInSeconds: delay }),
   };
 }
 
@@ -126,12 +125,13 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
   try {
     // The rules are checked again when sending: a URL stored before they changed, or
     // written to the database directly, is not used if they refuse it now.
-    url = validateWebhookUrl(storedUrl, ctx.environment);
+    url = validateWebhookUrl(storedUrl, ctx.secrets);
   } catch (error) {
-    return { ok: false, status: null, error: `the webhook URL is not allowed: ${(error as Error).message}`, retryAfterSeconds: null };
+    console.error(`webhook ${claimed.id}: the stored URL is not allowed: ${(error as Error).message}`);
+    return { ok: false, status: null, failure: 'url_not_allowed', retryAfterSeconds: null };
   }
   try {
-    const body = serialiseBody(webhookBody(claimed.event, ctx.environment));
+    const body = serialiseBody(webhookBody(claimed.event, ctx.secrets.environment));
     return await sendAttempt({
       url,
       body,
@@ -144,6 +144,6 @@ async function attemptDelivery(ctx: Context, claimed: ClaimedEvent, storedUrl: s
   } catch (error) {
     // Signing failed (sendAttempt itself does not throw): a failed attempt like any other.
     console.error(`webhook ${claimed.id}: could not sign`, error);
-    return { ok: false, status: null, error: 'the webhook could not be signed', retryAfterSeconds: null };
+    return { ok: false, status: null, failure: 'signing_failed', retryAfterSeconds: null };
   }
 }

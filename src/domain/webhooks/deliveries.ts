@@ -17,6 +17,7 @@ import { timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
 import { clientShards, inClientShards } from '../directory';
 import type { BeaconEvent } from '../events';
+import { DELIVERY_FAILURE_MESSAGES, type DeliveryFailure } from './failures';
 import { webhookBody } from './message';
 
 const { webhookEvents } = userShard;
@@ -119,7 +120,7 @@ export function recordFailure(
   db: ShardDb,
   id: string,
   token: string,
-  failure: { status: number | null; error: string; retryInSeconds: number | null },
+  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null },
   now = Date.now(),
 ) {
   return db
@@ -128,9 +129,9 @@ export function recordFailure(
       ...released,
       deliveryAttempts: sqlIncrement,
       lastAttemptAt: timestampAt(now),
-      lastHttpStatus: failure.status,
-      lastError: failure.error,
-      nextAttemptAt: failure.retryInSeconds === null ? null : timestampAt(now + failure.retryInSeconds * 1000),
+      lastHttpStatus: attempt.status,
+      lastError: attempt.failure,
+      nextAttemptAt: attempt.retryInSeconds === null ? null : timestampAt(now + attempt.retryInSeconds * 1000),
     })
     .where(heldBy(id, token));
 }
@@ -143,7 +144,7 @@ export function recordSkipped(db: ShardDb, id: string, token: string, now = Date
     .set({
       ...released,
       deliveryStatus: 'skipped',
-      lastError: 'no webhook URL was set for this client when the event was due; set one with /dashboard/webhook/update, then retry',
+      lastError: 'no_webhook_url',
       nextAttemptAt: null,
       givenUpAt: timestampAt(now),
     })
@@ -174,7 +175,9 @@ export function deliveryView(row: EventRow, environment: Environment) {
     attempts: row.deliveryAttempts,
     last_attempt_at: row.lastAttemptAt,
     last_http_status: row.lastHttpStatus,
+    /** Why the last attempt failed: a code of DELIVERY_FAILURE_MESSAGES, and its sentence. */
     last_error: row.lastError,
+    last_error_message: row.lastError && DELIVERY_FAILURE_MESSAGES[row.lastError],
     next_attempt_at: row.nextAttemptAt,
     delivered_at: row.deliveredAt,
     given_up_at: row.givenUpAt,
