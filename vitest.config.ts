@@ -14,6 +14,8 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
+          // Every answer says what it cost in D1, so tests count rows read instead of timing.
+          D1_USAGE_HEADER: 'on',
           // Receivers on this machine may use these ports (webhook URL rules on sandbox).
           WEBHOOK_LOCAL_PORTS: '9000-9099',
           // Each kind of database's migrations, applied by test/workers/setup.ts.

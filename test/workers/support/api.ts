@@ -5,6 +5,8 @@ import { expect } from 'vitest';
 export interface Answer<T = any> {
   status: number;
   body: T;
+  /** What the request cost in D1 (the Beacon-D1-Usage header; tests run with it on). */
+  usage?: Record<string, number>;
 }
 
 /** POSTs a JSON body to the Worker, as a member company or the operator would. */
@@ -14,7 +16,13 @@ export async function post<T = any>(path: string, body: unknown, headers: Record
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as T };
+  const usage = Object.fromEntries(
+    (response.headers.get('beacon-d1-usage') ?? '').split(';').flatMap((pair) => {
+      const [name, value] = pair.trim().split('=');
+      return name && value !== undefined ? [[name, Number(value)]] : [];
+    }),
+  );
+  return { status: response.status, body: (await response.json()) as T, usage };
 }
 
 export const adminHeaders = () => ({ authorization: `Bearer ${env.ADMIN_TOKEN}` });
@@ -71,7 +79,7 @@ export function stranger() {
     address: { street: `${1 + Math.floor(Math.random() * 9000)} ${pick(['Main', 'Elm', 'Oak', 'Pine'])} St.`, street2: null, city: 'Pawnee', region: 'IN', postal_code: digits(5), country: 'US' },
     email_address: `${given}.${family}@example.com`.toLowerCase(),
     phone_number: `+1312${digits(7)}`,
-    id_number: { value: digits(9), type: 'us_ssn' },
+    id_number: { value: digits(9), type: 'us_ssn' as const },
     ip_address: `198.51.100.${Math.floor(Math.random() * 255)}`,
   };
 }
