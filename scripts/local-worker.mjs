@@ -85,15 +85,15 @@ export async function startLocalWorker({
 
   // Migrations first, for every D1 database (the control database and each shard): the
   // Worker does not create its tables. Without a TTY, wrangler skips its confirmation prompt.
-  await Promise.all(
-    d1Bindings(config).map(async (binding) => {
-      const migrate = run(['d1', 'migrations', 'apply', binding, '--local', '-c', config, ...persist], inheritOutput);
-      const migrated = await migrate.exited;
-      if (migrated !== 0) {
-        throw new Error(`wrangler d1 migrations apply ${binding} failed (exit ${migrated})${migrate.output() ? `:\n${migrate.output()}` : ''}`);
-      }
-    }),
-  );
+  // One at a time: local databases share wrangler's state directory, and concurrent runs
+  // can find it locked.
+  for (const binding of d1Bindings(config)) {
+    const migrate = run(['d1', 'migrations', 'apply', binding, '--local', '-c', config, ...persist], inheritOutput);
+    const migrated = await migrate.exited;
+    if (migrated !== 0) {
+      throw new Error(`wrangler d1 migrations apply ${binding} failed (exit ${migrated})${migrate.output() ? `:\n${migrate.output()}` : ''}`);
+    }
+  }
 
   const url = `http://127.0.0.1:${port}`;
   const dev = run(
