@@ -4,7 +4,7 @@
  * operator names), or — when that shard is closed — to the open shard with the fewest
  * programs. Placements never change on
  * their own; docs/scaling.md says how an operator moves a program. */
-import { count, eq, inArray } from 'drizzle-orm';
+import { count, eq, inArray, sql } from 'drizzle-orm';
 import { control, type Storage } from '../db';
 import { errors } from '../errors';
 import { IsolateCache } from '../lib/isolate-cache';
@@ -123,3 +123,27 @@ export function rememberProgramPlace(place: ProgramPlace): void {
 }
 
 
+
+/** The databases of the deployment and what each holds, for the operator: size (D1's own
+ * figure), and for user shards whether they take new programs and how many they have. */
+export async function shardList(storage: Storage) {
+  const sizeOf = async (db: { run: (query: ReturnType<typeof sql>) => Promise<D1Result> }) => (await db.run(sql`SELECT 1`)).meta.size_after ?? null;
+  const programCounts = await storage.control
+    .select({ shard: control.programs.shard, n: count() })
+    .from(control.programs)
+    .groupBy(control.programs.shard)
+    .all();
+  const { userShards, openUserShards, indexShards } = storage.layout;
+  return {
+    control: { size_bytes: await sizeOf(storage.control) },
+    user_shards: await Promise.all(
+      userShards.map(async (shard) => ({
+        shard,
+        open: openUserShards.includes(shard),
+        programs: programCounts.find((c) => c.shard === shard)?.n ?? 0,
+        size_bytes: await sizeOf(storage.userShard(shard)),
+      })),
+    ),
+    index_shards: await Promise.all(Array.from({ length: indexShards }, async (_, shard) => ({ shard, size_bytes: await sizeOf(storage.indexShard(shard)) }))),
+  };
+}

@@ -1,4 +1,5 @@
 import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
+import { shardList } from '../domain/directory';
 import { findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
@@ -13,6 +14,7 @@ import {
   AdminFanoutDeadLetterListRequest,
   AdminFanoutDeadLetterRetryRequest,
   AdminProgramGetRequest,
+  AdminShardListRequest,
 } from '../schemas/admin';
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
@@ -58,6 +60,13 @@ export function registerAdminRoutes(app: App): void {
       const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
       return { client_id: client.id, secret };
     },
+  });
+
+  register(app, {
+    path: '/admin/shard/list',
+    plane: 'admin',
+    request: AdminShardListRequest,
+    handle: ({ storage }) => shardList(storage),
   });
 
   register(app, {

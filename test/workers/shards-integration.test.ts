@@ -44,6 +44,18 @@ describe('placement', () => {
     expectError(await admin('/admin/client/update', { client_id: client.client_id, program_shard: 7 }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_shard must be an open user shard \(0, 1\)$/);
     expectError(await admin('/admin/program/get', { program_id: 'becprg_00000000000000' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_id not found$/);
   });
+
+  it('shows the operator every database, its size and the programs of each user shard', async () => {
+    const before = (await admin('/admin/shard/list')).body;
+    const client = await newClient();
+    const home = await homeShardOf(client.client_id);
+    await newProgram(client);
+    const after = (await admin('/admin/shard/list')).body;
+    expect(after.user_shards.map((s: { shard: number; open: boolean }) => [s.shard, s.open])).toEqual([[0, true], [1, true]]);
+    expect(after.index_shards.map((s: { shard: number }) => s.shard)).toEqual([0, 1]);
+    expect(after.user_shards[home].programs).toBe(before.user_shards[home].programs + 1);
+    for (const db of [after.control, ...after.user_shards, ...after.index_shards]) expect(db.size_bytes).toBeGreaterThan(0);
+  });
 });
 
 describe('a client whose programs sit in different shards', () => {
