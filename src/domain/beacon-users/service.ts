@@ -8,9 +8,9 @@ import { capture, errors } from '../../errors';
 import { nowTimestamp } from '../../lib/time';
 import type { BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import { BULK_IMPORT, type Actor } from '../actor';
-import { indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
+import { hotKeys, indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { findDuplicates, knownSyndications, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Subject } from '../checks/findings';
+import { findDuplicates, knownSyndications, openCandidates, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Candidate, type Subject } from '../checks/findings';
 import { escalate, outcomeOf } from '../checks/outcome';
 import type { InProgram } from '../program-context';
 import { patchIdentity } from './identity';
@@ -24,7 +24,9 @@ import {
   selectCurrentUsers,
   versionStatements,
   type BeaconUserRecord,
+  type BeaconUserRow,
   type BeaconUserStatus,
+  type BeaconUserVersionRow,
   type CurrentUser,
 } from './store';
 import { beaconUserView, type BeaconUserView } from './view';
@@ -37,26 +39,49 @@ export interface CreateBeaconUser {
   actor: Actor;
 }
 
-export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): Promise<BeaconUserView> {
-  const { db, program, secrets } = ctx;
-  const checked = await freshCheck(ctx.storage, secrets, cmd.beaconUserId, cmd.checked);
-  const [[existing], candidates, counts] = await db.batch([
-    selectBeaconUserByClientUserId(db, program.id, cmd.clientUserId),
-    selectCandidateUsers(db, program.id, checked.keys, null),
-    selectKeyCounts(db, program.id, checked.keys),
-  ]);
-  if (existing) {
-    // A retried create returns the user unchanged; different data is a conflict.
-    if (existing.identityDigest === checked.digest) return viewOf(ctx, await loadBeaconUser(db, program.clientId, existing.id));
+/** What a create reads of its program's shard, for one D1 batch: a user with the same
+ * `client_user_id`, the duplicate candidates, and how common its keys are in the program. */
+function createReads(db: ShardDb, programId: string, cmd: CreateBeaconUser) {
+  return [
+    selectBeaconUserByClientUserId(db, programId, cmd.clientUserId),
+    selectCandidateUsers(db, programId, cmd.checked.keys, null),
+    selectKeyCounts(db, programId, cmd.checked.keys),
+  ] as const;
+}
+
+type CreateRead = readonly [existing: BeaconUserRow[], candidates: CurrentUser[], counts: { key: string; users: number }[]];
+
+/** A user written earlier in the same batch, as a duplicate candidate of later ones. */
+interface Written {
+  candidate: Candidate;
+  keys: string[];
+  clientUserId: string;
+  digest: string;
+  status: BeaconUserStatus;
+}
+
+/** Adds a new user and its findings to `changes`, or finds that it exists already: a
+ * retried create is the same user; different data under its `client_user_id` is refused. */
+async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], candidates, counts]: CreateRead, changes: Changeset, earlier: Written[]): Promise<Planned> {
+  const { program, secrets, db } = ctx;
+  const sameEarlier = earlier.find((w) => w.clientUserId === cmd.clientUserId);
+  const before = existing
+    ? { id: existing.id, digest: existing.identityDigest, version: existing.version, status: existing.status }
+    : sameEarlier && { id: sameEarlier.candidate.id, digest: sameEarlier.digest, version: 1, status: sameEarlier.status };
+  if (before) {
+    const { id, digest, version, status } = before;
+    if (digest === cmd.checked.digest) return { kind: 'existing', id, version, status };
     throw errors.refused(
-      `a Beacon User with this client_user_id already exists in this program (${existing.id}) with different data; use /beacon/user/update to change it`,
+      `a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`,
     );
   }
 
-  const now = nowTimestamp();
+  const { checked } = cmd;
   const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised };
+  const hot = hotKeys(counts);
+  const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.keys.includes(k))).map((w) => w.candidate);
   const findings = {
-    duplicates: await findDuplicates(secrets, subject, candidates, [], program.settings),
+    duplicates: findDuplicates(subject, [...(await openCandidates(secrets, candidates)), ...nearby], [], program.settings),
     ...reportFindings(subject, checked.hits, counts, new Map()),
   };
   const user = {
@@ -68,8 +93,8 @@ export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): P
     status: outcomeOf(findings, program.settings),
     identityDigest: checked.digest,
     blockingKeys: checked.keys,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: changes.now,
+    updatedAt: changes.now,
   };
   const version = {
     beaconUserId: user.id,
@@ -78,12 +103,27 @@ export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): P
     identity: checked.sealed,
     auditSource: cmd.actor.source,
     auditDashboardUserId: cmd.actor.dashboardUserId,
-    createdAt: now,
+    createdAt: changes.now,
   };
-  const changes = new Changeset(db, now).add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
+  changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
+  const written: Written = { candidate: { id: user.id, version: 1, identity: checked.normalised }, keys: checked.keys, clientUserId: cmd.clientUserId, digest: checked.digest, status: user.status };
+  return { kind: 'created', user, version, written };
+}
+
+type Planned =
+  | { kind: 'existing'; id: string; version: number; status: BeaconUserStatus }
+  | { kind: 'created'; user: BeaconUserRow; version: BeaconUserVersionRow; written: Written };
+
+export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): Promise<BeaconUserView> {
+  const { db, program } = ctx;
+  const fresh = { ...cmd, checked: await freshCheck(ctx.storage, ctx.secrets, cmd.beaconUserId, cmd.checked) };
+  const reads = await db.batch(createReads(db, program.id, fresh));
+  const changes = new Changeset(db, nowTimestamp());
+  const planned = await planCreate(ctx, fresh, reads, changes, []);
+  if (planned.kind === 'existing') return viewOf(ctx, await loadBeaconUser(db, program.clientId, planned.id));
   await ctx.commit(changes);
-  return beaconUserView(user, version, checked.identity);
+  return beaconUserView(planned.user, planned.version, fresh.checked.identity);
 }
 
 export interface ImportBeaconUsers {
@@ -91,23 +131,42 @@ export interface ImportBeaconUsers {
 }
 
 /** The operator's bulk import of a member's existing users (audit source `bulk_import`).
- * Each user goes through the create path on its own — checks included, so later users of
- * an import see earlier ones — and the answer gives each one's outcome. */
+ * Each user goes through the create path — checks included, and later users of an import
+ * see earlier ones — but the whole import reads its shard once and writes once. The answer
+ * gives each user's outcome, in order. */
 export async function importBeaconUsers(ctx: InProgram, cmd: ImportBeaconUsers) {
+  const { db, program } = ctx;
+  const creates = await Promise.all(
+    cmd.users.map(async (entry) =>
+      'error' in entry
+        ? entry
+        : { ...entry, actor: BULK_IMPORT, checked: await freshCheck(ctx.storage, ctx.secrets, entry.beaconUserId, entry.checked) },
+    ),
+  );
+  const valid = creates.filter((c): c is CreateBeaconUser => !('error' in c));
+  const reads = valid.length ? await db.batch(valid.flatMap((c) => createReads(db, program.id, c)) as unknown as [ReturnType<typeof createReads>[0]]) : [];
+  const changes = new Changeset(db, nowTimestamp());
+  const earlier: Written[] = [];
   const results = [];
-  for (const entry of cmd.users) {
+  let read = 0;
+  for (const entry of creates) {
     const client_user_id = entry.clientUserId;
     if ('error' in entry) {
       results.push({ client_user_id, error: { error_code: entry.error.code, error_message: entry.error.message } });
       continue;
     }
-    const outcome = await capture(() => createBeaconUser(ctx, { ...entry, actor: BULK_IMPORT }));
-    results.push(
-      outcome.ok
-        ? { client_user_id, beacon_user_id: outcome.value.id, version: outcome.value.version, status: outcome.value.status }
-        : { client_user_id, error: { error_code: outcome.error.code, error_message: outcome.error.message } },
-    );
+    const mine = reads.slice(read, (read += 3)) as unknown as CreateRead;
+    const outcome = await capture(() => planCreate(ctx, entry, mine, changes, earlier));
+    if (!outcome.ok) {
+      results.push({ client_user_id, error: { error_code: outcome.error.code, error_message: outcome.error.message } });
+      continue;
+    }
+    const planned = outcome.value;
+    if (planned.kind === 'created') earlier.push(planned.written);
+    const user = planned.kind === 'created' ? planned.user : planned;
+    results.push({ client_user_id, beacon_user_id: user.id, version: user.version, status: user.status });
   }
+  await ctx.commit(changes);
   return { beacon_users: results };
 }
 
@@ -144,7 +203,7 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   const now = nowTimestamp();
   const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
   const findings = {
-    duplicates: await findDuplicates(secrets, subject, candidates, pairs, program.settings),
+    duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings),
     ...reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id)),
   };
   const changes = new Changeset(db, now);

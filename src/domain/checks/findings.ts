@@ -71,24 +71,28 @@ export function selectRecordedPairs(db: ShardDb, beaconUserId: string) {
     .where(or(eq(beaconDuplicates.beaconUser1Id, beaconUserId), eq(beaconDuplicates.beaconUser2Id, beaconUserId)));
 }
 
+/** A duplicate candidate: another user of the program at its current version. */
+export interface Candidate {
+  id: string;
+  version: number;
+  identity: NormalisedIdentity;
+}
+
+/** Opens candidates read from the shard, for comparing. */
+export function openCandidates(secrets: Secrets, rows: CurrentUser[]): Promise<Candidate[]> {
+  return Promise.all(
+    rows.map(async (row) => ({ id: row.id, version: row.version, identity: normaliseIdentity(await openIdentity(secrets.piiKey, row.id, row.sealed)) })),
+  );
+}
+
 /** Check 1: candidates of the program that satisfy a duplicate rule and are not yet a
  * recorded pair with the subject. */
-export async function findDuplicates(
-  secrets: Secrets,
-  subject: Subject,
-  candidates: CurrentUser[],
-  recordedPairs: { pair: string }[],
-  settings: ProgramSettings,
-): Promise<DuplicateFinding[]> {
+export function findDuplicates(subject: Subject, candidates: Candidate[], recordedPairs: { pair: string }[], settings: ProgramSettings): DuplicateFinding[] {
   const recorded = new Set(recordedPairs.map((p) => p.pair));
-  const fresh = candidates.filter((c) => c.id !== subject.id && !recorded.has(pairOf(subject.id, c.id)));
-  const compared = await Promise.all(
-    fresh.map(async (c) => ({
-      other: { id: c.id, version: c.version },
-      analysis: compareNormalised(subject.identity, normaliseIdentity(await openIdentity(secrets.piiKey, c.id, c.sealed))),
-    })),
-  );
-  return compared.filter(({ analysis }) => matchingRule(analysis, settings.duplicate_rules));
+  return candidates
+    .filter((c) => c.id !== subject.id && !recorded.has(pairOf(subject.id, c.id)))
+    .map((c) => ({ other: { id: c.id, version: c.version }, analysis: compareNormalised(subject.identity, c.identity) }))
+    .filter(({ analysis }) => matchingRule(analysis, settings.duplicate_rules));
 }
 
 /** Checks 2 and 3, inside the program's Durable Object: the network index's hits that stand
