@@ -65,49 +65,81 @@ export async function compareLoads(a, b) {
 export const LATENCY_RATE = 40;
 
 /** Median and 99th percentile of `/beacon/user/create` for one member at LATENCY_RATE. */
-export async function createLatency(url, member, rand, label) {
+export async function createLatency(url, member, rand, label, user = () => person(rand)) {
   let n = 0;
   const result = await load(
     url,
     () => ({
       path: '/beacon/user/create',
       headers: apiHeaders(member.credentials),
-      body: { program_id: member.programId, client_user_id: `${label}-${n++}`, user: person(rand) },
+      body: { program_id: member.programId, client_user_id: `${label}-${n++}`, user: user() },
     }),
     { rate: LATENCY_RATE, duration: 8, warmup: 1, connections: 4 },
   );
   return result;
 }
 
-/** Loads people into a member's program through /admin/beacon_user/import, 100 a request:
- * `count` distinct ones, or copies of the given `identities`. Returns the new users' ids. */
-export async function importPeople(url, member, count, rand, label, identities = undefined) {
+/** Loads people into a member's program through /admin/beacon_user/import, 100 a request,
+ * `parallel` requests at a time: `count` distinct ones, or `make(i)` for each. Returns the new
+ * users' ids. */
+export async function importPeople(url, member, count, rand, label, make = () => person(rand), parallel = 1) {
   const { admin } = clientOf(url);
-  const ids = [];
-  for (let done = 0; done < count; done += 100) {
-    const users = Array.from({ length: Math.min(100, count - done) }, (_, i) => ({
-      client_user_id: `${label}-${done + i}`,
-      user: identities ? identities[(done + i) % identities.length] : person(rand),
-    }));
-    const { beacon_users } = await admin('/admin/beacon_user/import', { program_id: member.programId, users });
-    ids.push(...beacon_users.map((u) => u.beacon_user_id));
-  }
+  const ids = new Array(count);
+  const chunks = Array.from({ length: Math.ceil(count / 100) }, (_, c) => c * 100);
+  const worker = async () => {
+    for (let done = chunks.shift(); done !== undefined; done = chunks.shift()) {
+      const users = Array.from({ length: Math.min(100, count - done) }, (_, i) => ({ client_user_id: `${label}-${done + i}`, user: make(done + i) }));
+      const { beacon_users } = await admin('/admin/beacon_user/import', { program_id: member.programId, users });
+      beacon_users.forEach((u, i) => (ids[done + i] = u.beacon_user_id));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
   return ids;
 }
 
-/** Admin, dashboard and API calls against our Worker. */
+/** Admin, dashboard and API calls against our Worker. `metered` also returns what the call
+ * cost in D1 (the Worker runs with D1_USAGE_HEADER on). */
 export function clientOf(url) {
-  const post = async (path, body, headers = {}) => {
+  const call = async (path, body, headers = {}) => {
     const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const json = await response.json();
     if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
+    return { json, usage: parseUsage(response.headers.get('beacon-d1-usage')) };
   };
+  const post = async (path, body, headers) => (await call(path, body, headers)).json;
   return {
     admin: (path, body = {}) => post(path, body, { authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` }),
     api: (credentials, path, body) => post(path, body, apiHeaders(credentials)),
+    metered: (credentials, path, body) => call(path, body, apiHeaders(credentials)),
     dashboard: (credentials, path, body) => post(path, { ...credentials, dashboard_user_id: 'bench', ...body }),
   };
+}
+
+/** The Beacon-D1-Usage header: `round_trips=4; object_round_trips=2; rows_read=31; …`. */
+function parseUsage(header) {
+  return Object.fromEntries((header ?? '').split(';').flatMap((pair) => {
+    const [name, value] = pair.trim().split('=');
+    return name && value !== undefined ? [[name, Number(value)]] : [];
+  }));
+}
+
+/** The mean D1 cost of `count` creates of new people in a member's program. */
+export async function createCost(url, member, rand, label, count = 20, user = () => person(rand)) {
+  const { metered } = clientOf(url);
+  const sum = { round_trips: 0, object_round_trips: 0, rows_read: 0, rows_written: 0 };
+  for (let i = 0; i < count; i++) {
+    const { usage } = await metered(member.credentials, '/beacon/user/create', { program_id: member.programId, client_user_id: `${label}-${i}`, user: user() });
+    for (const key of Object.keys(sum)) sum[key] += usage[key] ?? 0;
+  }
+  return Object.fromEntries(Object.entries(sum).map(([key, total]) => [key, total / count]));
+}
+
+/** Bytes held by each database (D1's own figure), from /admin/shard/list. */
+export async function databaseSizes(url) {
+  const { admin } = clientOf(url);
+  const { control, user_shards, index_shards } = await admin('/admin/shard/list');
+  const total = (list) => list.reduce((sum, s) => sum + s.size_bytes, 0);
+  return { control: control.size_bytes, users: user_shards.map((s) => s.size_bytes), index: index_shards.map((s) => s.size_bytes), userTotal: total(user_shards), indexTotal: total(index_shards) };
 }
 
 export const apiHeaders = (credentials) => ({ 'PLAID-CLIENT-ID': credentials.client_id, 'PLAID-SECRET': credentials.secret });

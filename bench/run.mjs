@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_RECEIVER_PORTS, ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
-import { benchMatching } from './matching.mjs';
 import { benchNetwork } from './network.mjs';
+import { benchProgram } from './program.mjs';
+import { benchScale } from './scale.mjs';
 import { benchUsers } from './users.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
-const SECTIONS = { users: benchUsers, matching: benchMatching, network: benchNetwork, webhooks: benchWebhooks };
+const SECTIONS = { users: benchUsers, program: benchProgram, scale: benchScale, network: benchNetwork, webhooks: benchWebhooks };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));
@@ -25,12 +26,13 @@ const state = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
 const workers = [];
 const results = {};
 try {
-  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: TEST_SECRETS, receiverPorts: LOCAL_RECEIVER_PORTS });
+  // Every answer says what it cost in D1 (Beacon-D1-Usage), for the sections that count it.
+  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: { ...TEST_SECRETS, D1_USAGE_HEADER: 'on' }, receiverPorts: LOCAL_RECEIVER_PORTS });
   workers.push(ours);
   const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor') });
   workers.push(floor);
   for (const name of sections) {
-    results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url });
+    results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url, state });
   }
 } finally {
   await Promise.all(workers.map((w) => w.stop()));

@@ -1,6 +1,8 @@
 // Beacon Users: /beacon/user/create and /beacon/user/get against the floor Worker, at the
-// same fixed concurrency. The targets (issue 2): create p50 ≤ 3× floor, get p50 ≤ 2× floor.
-import { apiHeaders, clientOf, compareLoads, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
+// same fixed concurrency (targets: create p50 ≤ 2× floor, get p50 ≤ 1.3× floor), and what a
+// create costs in D1: round trips in all and inside the program's Durable Object (≤ 2), rows
+// read and written.
+import { apiHeaders, clientOf, compareLoads, createCost, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
 export async function benchUsers({ ours, floor }) {
   const rand = random(2);
@@ -61,5 +63,14 @@ export async function benchUsers({ ours, floor }) {
     errors: o.errors + f.errors,
   }));
   printTable(`Beacon Users vs floor (${LOAD.connections} connections; median of ${LOAD.rounds} alternating ${LOAD.duration} s rounds)`, rows);
-  return rows;
+
+  const cost = await createCost(ours, members[0], rand, 'cost', 50);
+  const costRows = [
+    { measure: 'D1 round trips per create', value: cost.round_trips.toFixed(2) },
+    { measure: "…of which inside the program's Durable Object", value: cost.object_round_trips.toFixed(2) },
+    { measure: 'rows read per create', value: cost.rows_read.toFixed(1) },
+    { measure: 'rows written per create', value: cost.rows_written.toFixed(1) },
+  ];
+  printTable('What a create costs in D1 (mean of 50 creates of new people)', costRows);
+  return { loads: rows, cost: costRows };
 }

@@ -1,6 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
 import { D1Meter, Storage, type D1Usage } from '../db';
-import { importBeaconUsers, createBeaconUser, reviewBeaconUser, updateBeaconUser, type CreateBeaconUser, type ImportBeaconUsers, type ReviewBeaconUser, type UpdateBeaconUser } from '../domain/beacon-users/service';
+import {
+  createBeaconUsers,
+  createdView,
+  importBeaconUsers,
+  reviewBeaconUser,
+  updateBeaconUser,
+  type CreateBeaconUser,
+  type ImportBeaconUsers,
+  type ReviewBeaconUser,
+  type UpdateBeaconUser,
+} from '../domain/beacon-users/service';
+import type { BeaconUserView } from '../domain/beacon-users/view';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
 import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
@@ -23,6 +34,12 @@ import { loadSecrets } from '../secrets';
 /** A call's outcome and what it cost in D1. */
 export type Metered<T> = Outcome<T> & { usage: D1Usage };
 
+interface PendingCreate {
+  cmd: CreateBeaconUser;
+  settle: (result: Metered<BeaconUserView>) => void;
+  fail: (error: unknown) => void;
+}
+
 /** One instance per Beacon Program. It serialises the writes to the program's users, so
  * versions never collide or skip and concurrent creates of one person see each other. Each
  * write is one read batch and one write batch in the program's shard; what needs no
@@ -33,20 +50,28 @@ export class BeaconProgram extends DurableObject<Env> {
   #program: ProgramRecord | undefined;
   readonly #usage = new D1Meter();
   #calls = 0;
+  /** Creates waiting for their turn: they go together, as one group (see createBeaconUser). */
+  #creates: PendingCreate[] = [];
 
-  /** Runs `work` after every write queued before it. D1 calls are I/O, during which the
-   * runtime would otherwise start the next RPC call. */
-  #serially<T>(programId: string, work: (ctx: InProgram) => Promise<T>): Promise<Metered<T>> {
+  /** Runs `work` after every write queued before it, and counts what it cost in D1. D1 calls
+   * are I/O, during which the runtime would otherwise start the next RPC call. */
+  #queue<R>(programId: string, calls: number, work: (ctx: InProgram) => Promise<R>): Promise<{ result: R; usage: D1Usage }> {
     const run = this.#tail.then(async () => {
       const storage = new Storage(this.env);
-      const outcome = await capture(async () => work(await this.#context(programId, storage)));
+      const result = await work(await this.#context(programId, storage));
       const usage = storage.meter.snapshot();
-      this.#calls++;
+      this.#calls += calls;
       this.#usage.add(usage);
-      return { ...outcome, usage };
+      return { result, usage };
     });
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** One call's work, its refusals returned as data (they cross RPC). */
+  async #serially<T>(programId: string, work: (ctx: InProgram) => Promise<T>): Promise<Metered<T>> {
+    const { result, usage } = await this.#queue(programId, 1, (ctx) => capture(() => work(ctx)));
+    return { ...result, usage };
   }
 
   async #context(programId: string, storage: Storage): Promise<InProgram> {
@@ -69,8 +94,28 @@ export class BeaconProgram extends DurableObject<Env> {
     };
   }
 
-  createBeaconUser(programId: string, cmd: CreateBeaconUser) {
-    return this.#serially(programId, (ctx) => createBeaconUser(ctx, cmd));
+  /** Creates that arrive while the program is busy wait together and then go as one group:
+   * one read batch and one write batch for all of them (group commit), each checked on its
+   * own, later ones seeing earlier ones. What the group cost is shared among its calls. */
+  createBeaconUser(programId: string, cmd: CreateBeaconUser): Promise<Metered<BeaconUserView>> {
+    return new Promise((settle, fail) => {
+      if (this.#creates.push({ cmd, settle, fail }) > 1) return; // a group is already waiting
+      let group: PendingCreate[] = [];
+      this.#queue(programId, 0, async (ctx) => {
+        group = this.#creates.splice(0);
+        this.#calls += group.length;
+        const outcomes = await createBeaconUsers(ctx, group.map((g) => g.cmd));
+        return Promise.all(outcomes.map((o, i) => (o.ok ? capture(() => createdView(ctx, o.value, group[i]!.cmd)) : o)));
+      }).then(
+        ({ result: answers, usage }) => {
+          const share = Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, v / group.length])) as unknown as D1Usage;
+          group.forEach((g, i) => g.settle({ ...answers[i]!, usage: share }));
+        },
+        // The group failed as a whole (D1): every call in it fails; so do calls that were
+        // waiting to join it when it failed before it started.
+        (error) => (group.length ? group : this.#creates.splice(0)).forEach((g) => g.fail(error)),
+      );
+    });
   }
 
   importBeaconUsers(programId: string, cmd: ImportBeaconUsers) {

@@ -4,7 +4,7 @@
  * the program's shard; everything else was done before (prepare.ts). */
 import { eq } from 'drizzle-orm';
 import { userShard, type ShardDb } from '../../db';
-import { capture, errors } from '../../errors';
+import { capture, errors, type Outcome } from '../../errors';
 import { nowTimestamp } from '../../lib/time';
 import type { BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import { BULK_IMPORT, type Actor } from '../actor';
@@ -111,63 +111,56 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   return { kind: 'created', user, version, written };
 }
 
-type Planned =
+export type Planned =
   | { kind: 'existing'; id: string; version: number; status: BeaconUserStatus }
   | { kind: 'created'; user: BeaconUserRow; version: BeaconUserVersionRow; written: Written };
 
-export async function createBeaconUser(ctx: InProgram, cmd: CreateBeaconUser): Promise<BeaconUserView> {
+/**
+ * Creates users with one read batch and one write batch in all: a single create, the creates
+ * that arrived together at the program's object, or an import. Each is checked on its own,
+ * and later ones see earlier ones. Returns each one's outcome, in order: a refused create
+ * fails alone.
+ */
+export async function createBeaconUsers(ctx: InProgram, cmds: CreateBeaconUser[]): Promise<Outcome<Planned>[]> {
   const { db, program } = ctx;
-  const fresh = { ...cmd, checked: await freshCheck(ctx.storage, ctx.secrets, cmd.beaconUserId, cmd.checked) };
-  const reads = await db.batch(createReads(db, program.id, fresh));
+  const fresh = await Promise.all(cmds.map(async (cmd) => ({ ...cmd, checked: await freshCheck(ctx.storage, ctx.secrets, cmd.beaconUserId, cmd.checked) })));
+  const reads = (await db.batch(fresh.flatMap((cmd) => createReads(db, program.id, cmd)) as unknown as [ReturnType<typeof createReads>[0]])) as unknown[];
   const changes = new Changeset(db, nowTimestamp());
-  const planned = await planCreate(ctx, fresh, reads, changes, []);
-  if (planned.kind === 'existing') return viewOf(ctx, await loadBeaconUser(db, program.clientId, planned.id));
-  await ctx.commit(changes);
-  return beaconUserView(planned.user, planned.version, fresh.checked.identity);
+  const earlier: Written[] = [];
+  const outcomes: Outcome<Planned>[] = [];
+  for (const [i, cmd] of fresh.entries()) {
+    const outcome = await capture(() => planCreate(ctx, cmd, reads.slice(3 * i, 3 * i + 3) as unknown as CreateRead, changes, earlier));
+    if (outcome.ok && outcome.value.kind === 'created') earlier.push(outcome.value.written);
+    outcomes.push(outcome);
+  }
+  if (earlier.length) await ctx.commit(changes);
+  return outcomes;
+}
+
+/** The answer to a create: the new user, or the existing one a retry found. */
+export async function createdView(ctx: InProgram, planned: Planned, cmd: CreateBeaconUser): Promise<BeaconUserView> {
+  if (planned.kind === 'created') return beaconUserView(planned.user, planned.version, cmd.checked.identity);
+  return viewOf(ctx, await loadBeaconUser(ctx.db, ctx.program.clientId, planned.id));
 }
 
 export interface ImportBeaconUsers {
   users: ({ clientUserId: string } & ({ beaconUserId: string; checked: CheckedIdentity } | { error: { code: string; message: string } }))[];
 }
 
-/** The operator's bulk import of a member's existing users (audit source `bulk_import`).
- * Each user goes through the create path — checks included, and later users of an import
- * see earlier ones — but the whole import reads its shard once and writes once. The answer
- * gives each user's outcome, in order. */
+/** The operator's bulk import of a member's existing users (audit source `bulk_import`):
+ * the create path for all of them at once. The answer gives each user's outcome, in order. */
 export async function importBeaconUsers(ctx: InProgram, cmd: ImportBeaconUsers) {
-  const { db, program } = ctx;
-  const creates = await Promise.all(
-    cmd.users.map(async (entry) =>
-      'error' in entry
-        ? entry
-        : { ...entry, actor: BULK_IMPORT, checked: await freshCheck(ctx.storage, ctx.secrets, entry.beaconUserId, entry.checked) },
-    ),
-  );
-  const valid = creates.filter((c): c is CreateBeaconUser => !('error' in c));
-  const reads = valid.length ? await db.batch(valid.flatMap((c) => createReads(db, program.id, c)) as unknown as [ReturnType<typeof createReads>[0]]) : [];
-  const changes = new Changeset(db, nowTimestamp());
-  const earlier: Written[] = [];
-  const results = [];
-  let read = 0;
-  for (const entry of creates) {
+  const creates = cmd.users.flatMap((entry) => ('error' in entry ? [] : [{ ...entry, actor: BULK_IMPORT }]));
+  const outcomes = await createBeaconUsers(ctx, creates);
+  let next = 0;
+  const beacon_users = cmd.users.map((entry) => {
     const client_user_id = entry.clientUserId;
-    if ('error' in entry) {
-      results.push({ client_user_id, error: { error_code: entry.error.code, error_message: entry.error.message } });
-      continue;
-    }
-    const mine = reads.slice(read, (read += 3)) as unknown as CreateRead;
-    const outcome = await capture(() => planCreate(ctx, entry, mine, changes, earlier));
-    if (!outcome.ok) {
-      results.push({ client_user_id, error: { error_code: outcome.error.code, error_message: outcome.error.message } });
-      continue;
-    }
-    const planned = outcome.value;
-    if (planned.kind === 'created') earlier.push(planned.written);
-    const user = planned.kind === 'created' ? planned.user : planned;
-    results.push({ client_user_id, beacon_user_id: user.id, version: user.version, status: user.status });
-  }
-  await ctx.commit(changes);
-  return { beacon_users: results };
+    const outcome: Outcome<Planned> = 'error' in entry ? { ok: false, error: { ...entry.error, status: 400, type: 'INVALID_REQUEST' } } : outcomes[next++]!;
+    if (!outcome.ok) return { client_user_id, error: { error_code: outcome.error.code, error_message: outcome.error.message } };
+    const user = outcome.value.kind === 'created' ? outcome.value.user : outcome.value;
+    return { client_user_id, beacon_user_id: user.id, version: user.version, status: user.status };
+  });
+  return { beacon_users };
 }
 
 export interface UpdateBeaconUser {
