@@ -47,10 +47,10 @@ export interface FanoutPage {
   pass: 1 | 2;
   /** The user shard walked. */
   shard: number;
-  /** The report's keys that are not common among reports, walked in order. */
+  /** The report's keys that are not common among reports: the walk goes through the users
+   * carrying any of them, each user once, in (program, user) order. */
   keys: string[];
-  /** The key being walked, and where in it. */
-  at: number;
+  /** Where the walk stands: after this program and user (null: at its start). */
   after: WalkPosition | null;
 }
 
@@ -67,7 +67,7 @@ export function startFanout(ctx: InProgram, report: ReportRow, keys: string[]) {
   const now = Date.now();
   const pages = ctx.storage.layout.userShards.flatMap((shard) =>
     ([1, 2] as const).map((pass) => ({
-      page: { reportId: report.id, programId: report.programId, pass, shard, keys, at: 0, after: null } satisfies FanoutPage,
+      page: { reportId: report.id, programId: report.programId, pass, shard, keys, after: null } satisfies FanoutPage,
       delaySeconds: pass === 2 ? SECOND_PASS_DELAY_SECONDS : undefined,
     })),
   );
@@ -102,22 +102,17 @@ export async function fanOutPage(storage: Storage, secrets: Secrets, network: Ne
     return { next: null, candidates: 0, syndicated: 0 };
   }
 
-  // One read for the rest of the walk: at most FANOUT_PAGE + 1 rows per key.
+  // One read: the next FANOUT_PAGE + 1 users of each key after where the walk stands, merged
+  // into one order, each user once. The page is the first FANOUT_PAGE of them.
   const db = storage.userShard(page.shard);
-  const remaining = page.keys.slice(page.at);
-  const walks = remaining.length
-    ? await db.batch(remaining.map((key, i) => selectKeyWalk(db, key, report.clientId, i === 0 ? page.after : null)) as [ReturnType<typeof selectKeyWalk>])
+  const walks = page.keys.length
+    ? await db.batch(page.keys.map((key) => selectKeyWalk(db, key, report.clientId, page.after)) as [ReturnType<typeof selectKeyWalk>])
     : [];
-  const taken: WalkPosition[] = [];
-  let next: FanoutPage | null = null;
-  for (const [i, rows] of walks.entries()) {
-    const room = FANOUT_PAGE - taken.length;
-    taken.push(...rows.slice(0, room));
-    if (rows.length > room) {
-      next = { ...page, at: page.at + i, after: taken.at(-1) ?? page.after };
-      break;
-    }
-  }
+  const merged = new Map<string, WalkPosition>();
+  for (const row of walks.flat()) merged.set(`${row.programId}\u0000${row.beaconUserId}`, row);
+  const ordered = [...merged.values()].sort(byPosition);
+  const taken = ordered.slice(0, FANOUT_PAGE);
+  const next: FanoutPage | null = ordered.length > FANOUT_PAGE ? { ...page, after: taken.at(-1)! } : null;
 
   const byProgram = new Map<string, Set<string>>();
   for (const { programId, beaconUserId } of taken) byProgram.set(programId, (byProgram.get(programId) ?? new Set()).add(beaconUserId));
@@ -155,6 +150,12 @@ export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport
   }
   await ctx.commit(changes);
   return syndicated;
+}
+
+/** (program, user) order, the order of the index the walk reads. */
+function byPosition(a: WalkPosition, b: WalkPosition): number {
+  if (a.programId !== b.programId) return a.programId < b.programId ? -1 : 1;
+  return a.beaconUserId < b.beaconUserId ? -1 : a.beaconUserId > b.beaconUserId ? 1 : 0;
 }
 
 /** Records where a walk stands: the next page, or done. */

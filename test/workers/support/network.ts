@@ -5,7 +5,7 @@ import { inUserShards } from './storage';
  * recorded them when the report was made. */
 export async function firstPages(reportId: string): Promise<FanoutPage[]> {
   const rows = await inUserShards<{ page: string }>('SELECT page FROM report_fanouts WHERE report_id = ? AND pass = 1 ORDER BY shard', reportId);
-  return rows.map((r) => ({ ...(JSON.parse(r.page) as FanoutPage), at: 0, after: null }));
+  return rows.map((r) => ({ ...(JSON.parse(r.page) as FanoutPage), after: null }));
 }
 
 /** How many syndications a report has made, in every shard. */
