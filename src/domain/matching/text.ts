@@ -1,6 +1,5 @@
 /** Text helpers shared by the field comparators: folding, tokens, similarity, phonetics.
  * Every two-argument helper here is symmetric, so comparators built on them are too. */
-import damerauLevenshtein from 'damerau-levenshtein';
 import { doubleMetaphone } from 'double-metaphone';
 import jaroWinkler from 'jaro-winkler';
 
@@ -41,12 +40,48 @@ export function similarity(a: string, b: string): number {
   return jaroWinkler(x, y);
 }
 
-/** Damerau–Levenshtein distance (insertions, deletions, substitutions, adjacent swaps).
- * The library stops early past 4 edits; callers only ask about 1 or 2. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Damerau–Levenshtein distance (insertions, deletions, substitutions, swaps of two adjacent
+ * characters; the optimal string alignment variant, each character edited at most once), up to
+ * `max`: the distance when it is at most `max`, else `max + 1`. Callers only ask whether two
+ * values are within one or two edits, so only the cells of the matrix within `max` of its
+ * diagonal are filled — (2·max + 1) per row, three rows kept — and it stops as soon as the
+ * lengths, or a whole row, are more than `max` apart. `work.cells` counts the cells filled, so
+ * tests can check that bound.
+ */
+export function editDistance(a: string, b: string, max: number, work?: { cells: number }): number {
   if (a === b) return 0;
-  const [x, y] = ordered(a, b);
-  return damerauLevenshtein(x, y).steps;
+  const [n, m] = [a.length, b.length];
+  const over = max + 1;
+  if (Math.abs(n - m) > max) return over;
+  if (n === 0 || m === 0) return Math.max(n, m);
+  // Rows i-2, i-1 and i of the matrix (row i: distances from a's first i characters to b's
+  // first j); a cell outside the band counts as `over`, more than any caller asks about.
+  let [before, previous, row] = [new Int32Array(m + 1), new Int32Array(m + 1), new Int32Array(m + 1)];
+  for (let j = 0; j <= Math.min(m, max); j++) previous[j] = j;
+  if (max + 1 <= m) previous[max + 1] = over;
+  for (let i = 1; i <= n; i++) {
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(m, i + max);
+    row[lo - 1] = lo === 1 ? i : over;
+    let rowMin = row[lo - 1]!;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = lo; j <= hi; j++) {
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        d = Math.min(d, before[j - 2]! + 1);
+      }
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (work) work.cells += hi - lo + 1;
+    // A row's smallest distance never shrinks in the rows below: past `max` here, past it at the end.
+    if (rowMin > max) return over;
+    if (hi + 1 <= m) row[hi + 1] = over;
+    [before, previous, row] = [previous, row, before];
+  }
+  return Math.min(previous[m]!, over);
 }
 
 /** Equal-length strings that differ in exactly one position, or by one swap of two adjacent

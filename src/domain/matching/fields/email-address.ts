@@ -45,6 +45,6 @@ export function compareEmail(a: NormalisedEmail | null, b: NormalisedEmail | nul
   if (a.mailbox === b.mailbox) return 'match';
   const distinctive = Math.min(a.local.length, b.local.length) >= 6;
   if (distinctive && a.local === b.local) return 'partial_match';
-  if (distinctive && a.domain === b.domain && editDistance(a.local, b.local) === 1) return 'partial_match';
+  if (distinctive && a.domain === b.domain && editDistance(a.local, b.local, 1) === 1) return 'partial_match';
   return 'no_match';
 }
