@@ -1,6 +1,11 @@
 import damerauLevenshtein from 'damerau-levenshtein';
 import { describe, expect, it } from 'vitest';
-import { editDistance } from '../../src/domain/matching/text';
+import type { Identity } from '../../src/domain/beacon-users/identity';
+import { blockingKeys } from '../../src/domain/matching/blocking-keys';
+import { compareIdentities, normaliseIdentity } from '../../src/domain/matching/compare';
+import { editDistance, fold, MAX_TEXT_LENGTH, MAX_TEXT_WORDS, words } from '../../src/domain/matching/text';
+import { BeaconUserRequestData } from '../../src/schemas/beacon-user';
+import { leslie } from './support/matching';
 
 /** A small deterministic generator (mulberry32), so failures are repeatable. */
 function random(seed: number) {
@@ -82,22 +87,93 @@ describe('editDistance: banded Damerau–Levenshtein (optimal string alignment)'
     expect(damerauLevenshtein('ca', 'abc').steps).toBe(3);
   });
 
-  it('on long values, stays within the band; stops at once when the lengths differ too much, and at the first row past the bound', () => {
-    const long = 'ab'.repeat(80);
+  it('on the longest values, stays within the band; stops at once when the lengths differ too much, and at the first row past the bound', () => {
+    const long = 'ab'.repeat(MAX_TEXT_LENGTH / 2);
     const typo = `b${long.slice(1, -2)}ba`;
     for (const max of BOUNDS) {
       const near = { cells: 0 };
       expect(editDistance(long, typo, max, near)).toBe(Math.min(2, max + 1));
-      expect(near.cells).toBeLessThanOrEqual((2 * max + 1) * long.length);
-      expect(near.cells).toBeGreaterThan(long.length); // it did compare them all the way
+      expect(near.cells).toBeLessThanOrEqual((2 * max + 1) * MAX_TEXT_LENGTH);
+      expect(near.cells).toBeGreaterThan(MAX_TEXT_LENGTH); // it did compare them all the way
 
       const lengths = { cells: 0 };
       expect(editDistance(long, long.slice(max + 1), max, lengths)).toBe(max + 1);
       expect(lengths.cells).toBe(0);
 
       const unlike = { cells: 0 };
-      expect(editDistance(long, 'c'.repeat(long.length), max, unlike)).toBe(max + 1);
+      expect(editDistance(long, 'c'.repeat(MAX_TEXT_LENGTH), max, unlike)).toBe(max + 1);
       expect(unlike.cells).toBeLessThanOrEqual((2 * max + 1) * (max + 1));
     }
+  });
+});
+
+describe('normalised text is bounded', () => {
+  const repeat = (piece: string, length: number) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length);
+  // The most expanding inputs within validation (100 UTF-16 units a name part, 80 a street,
+  // 50 a street2, 100 a city, 254 an email address).
+  const HOSTILE: Record<string, string> = {
+    'U+FDFA (ﷺ: 4 words, 18 characters folded)': '\uFDFA',
+    'U+FDFB (ﷻ, 8 characters)': '\uFDFB',
+    'ligature ﬃ and ㎒': '\uFB03\u3392',
+    'one-letter words': 'a ',
+    'a letter under 99 combining marks': `a${'\u0301'.repeat(99)}`,
+    'emoji, mixed scripts and compatibility digits': '👩‍👩‍👧 Ωμέγα 中文 ⑽ ﷺ ',
+    '"#" (read as " unit ")': '#x',
+  };
+  const hostile = (piece: string): Identity =>
+    leslie({
+      name: { given_name: repeat(piece, 100), family_name: repeat(piece, 100) },
+      address: { street: `1 x${repeat(piece, 77)}`, street2: repeat(piece, 50), city: repeat(`x${piece}`, 100), region: 'IN', postal_code: '47998', country: 'US' },
+      email_address: `${'a'.repeat(240)}@b.co`,
+    });
+
+  for (const [title, piece] of Object.entries(HOSTILE)) {
+    it(`to ${MAX_TEXT_LENGTH} characters and ${MAX_TEXT_WORDS} words a field: ${title}`, () => {
+      const identity = hostile(piece);
+      const { depository_accounts: accounts, ...request } = identity;
+      expect(BeaconUserRequestData.safeParse({ ...request, depository_accounts: accounts.map(({ added_at: _, ...a }) => a) }).success).toBe(true);
+      const { name, address, email_address: email } = normaliseIdentity(identity);
+      for (const part of [name!.given, name!.family]) {
+        expect(part.length).toBeLessThanOrEqual(MAX_TEXT_WORDS);
+        expect(part.join('').length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+      }
+      // What the comparators measure: words, names run together, the street without spaces.
+      expect(name!.givenCompact.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+      expect(name!.familyCompact.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+      expect(address!.street.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+      expect(address!.city.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+      // The unit is the end of the street line and street2 together; it is only ever tested for equality.
+      expect((address!.unit ?? '').length).toBeLessThanOrEqual(2 * MAX_TEXT_LENGTH);
+      expect(email!.local.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+    });
+  }
+
+  it('the worst input does expand past the bounds before they apply (so the bounds are what hold)', () => {
+    expect(fold(repeat('\uFDFA', 100)).length).toBe(1800);
+    expect(fold(repeat('\uFDFA', 100)).match(/[\p{L}\p{N}]+/gu)!.length).toBe(301);
+  });
+
+  it('leaves real values whole: long names in Latin, German, Vietnamese, Korean, Arabic and a Spanish string of given names', () => {
+    const real = [
+      'Pablo Diego José Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano de la Santísima',
+      'Hubert Blaine Wolfeschlegelsteinhausenbergerdorff Graßmann-Æbelø Sørensen-Łukasiewicz Þórsdóttir',
+      'Nguyễn Thị Phương Thảo Trần Hoàng Hữu Đức Phạm Quỳnh Như Lê Ngọc Ánh Dương Vũ Bảo Khánh Hồ Xuân',
+      '남궁 민수 선우 재덕 황보 혜정 제갈 성렬 독고 영재 사공 민정 서문 탁 동방 석',
+      'عبد الرحمن بن محمد بن عبد الله آل سعود',
+    ];
+    for (const value of real) {
+      expect(value.length).toBeLessThanOrEqual(100);
+      expect(words(value)).toEqual(fold(value).match(/[\p{L}\p{N}]+/gu));
+    }
+  });
+
+  it('every comparison, blocking key and digest sees the bounded form: names that differ only past the bound are the same name', () => {
+    const long = (end: string) => ({ given_name: 'Leslie', family_name: `${'\uFDFA'.repeat(99)}${end}` });
+    const a = leslie({ name: long('A') });
+    const b = leslie({ name: long('B') });
+    expect(compareIdentities(a, b).name).toBe('match');
+    expect(blockingKeys(a)).toEqual(blockingKeys(b));
+    // Within the bound, a difference still shows.
+    expect(compareIdentities(leslie({ name: { given_name: 'Leslie', family_name: 'A' } }), leslie({ name: { given_name: 'Leslie', family_name: 'B' } })).name).toBe('no_match');
   });
 });

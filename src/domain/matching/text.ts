@@ -18,9 +18,27 @@ export function fold(value: string): string {
     .replace(LIGATURE_RE, (c) => LIGATURES[c] ?? c);
 }
 
-/** Folded words: runs of letters and digits; punctuation and whitespace separate them. */
+/** Bounds on every normalised text field (a name part, a street line, street2, a city, an email's
+ * local part), so that comparing two values costs a bounded amount whatever was entered: the
+ * quadratic Jaro–Winkler and Double Metaphone only ever see such values. They
+ * apply here, where text is normalised, so blocking keys, comparisons and analyses all see the
+ * same bounded value. Folding expands some characters up to 18 times ("ﷺ" → 4 words, 18
+ * characters): a 100-character name could become 1,800 characters and 300 words. Real text
+ * barely expands (ß → ss, a Hangul syllable → 2–3 letters) and validation allows 100 characters
+ * a name part (an email's local part is at most 64 by RFC 5321), so real values stay well inside. */
+export const MAX_TEXT_LENGTH = 160;
+export const MAX_TEXT_WORDS = 32;
+
+/** A normalised text value cut to MAX_TEXT_LENGTH characters. */
+export function bounded(value: string): string {
+  return value.slice(0, MAX_TEXT_LENGTH);
+}
+
+/** Folded words: runs of letters and digits; punctuation and whitespace separate them. At most
+ * MAX_TEXT_WORDS words from the first MAX_TEXT_LENGTH folded characters, so the words and the
+ * words run together are bounded too. */
 export function words(value: string): string[] {
-  return fold(value).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (bounded(fold(value)).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TEXT_WORDS);
 }
 
 /** Only the digits of a string. */

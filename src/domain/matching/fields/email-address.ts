@@ -1,6 +1,6 @@
 /** email_address: compared as the mailbox it delivers to. */
 import type { MatchCode } from '../codes';
-import { editDistance } from '../text';
+import { bounded, editDistance } from '../text';
 
 export interface NormalisedEmail {
   /** The mailbox: `local@domain`, lower case, provider aliases removed (see below). */
@@ -32,6 +32,7 @@ export function normaliseEmail(value: string | null): NormalisedEmail | null {
   let local = email.slice(0, at);
   if (PLUS_TAGS.has(domain)) local = local.replace(/\+.*$/, '');
   if (DOTS_IGNORED.has(domain)) local = local.replace(/\./g, '');
+  local = bounded(local);
   return { mailbox: `${local}@${domain}`, local, domain };
 }
 
