@@ -148,6 +148,19 @@ describe('normalised text is bounded', () => {
     });
   }
 
+  it('folds only what it keeps: the same as folding all and cutting, marks outside the BMP included', () => {
+    const values = [
+      ...Object.values(HOSTILE).map((piece) => repeat(piece, 100)),
+      'abcd\u{1D167}efgh', // a combining mark as a surrogate pair, across the end of a piece of 5
+      'Zoë Ångström ẞtraße ÆBLE Łódź Þór',
+    ];
+    // Compared escaped: a lone surrogate in a failure message would break the test runner's report.
+    const escaped = JSON.stringify;
+    for (const value of values) {
+      for (const limit of [1, 5, 17, MAX_TEXT_LENGTH]) expect(escaped(fold(value, limit)), `${escaped(value)} / ${limit}`).toBe(escaped(fold(value).slice(0, limit)));
+    }
+  });
+
   it('the worst input does expand past the bounds before they apply (so the bounds are what hold)', () => {
     expect(fold(repeat('\uFDFA', 100)).length).toBe(1800);
     expect(fold(repeat('\uFDFA', 100)).match(/[\p{L}\p{N}]+/gu)!.length).toBe(301);

@@ -9,36 +9,43 @@ const LIGATURES: Record<string, string> = {
 };
 const LIGATURE_RE = new RegExp(`[${Object.keys(LIGATURES).join('')}]`, 'g');
 
-/** Lower case without accents or other diacritics: "Zoë Ångström" → "zoe angstrom". */
-export function fold(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+/** Lower case without accents or other diacritics: "Zoë Ångström" → "zoe angstrom". With a
+ * `limit`, the first `limit` characters of that, folding little more than what is kept (a Greek
+ * Σ cut off at the very end may take its word-final form ς). */
+export function fold(value: string, limit = Infinity): string {
+  const decomposed = value.normalize('NFKD');
+  // Dropping marks is the costly step (1,800 characters for 100 × "ﷺ") and the only one that
+  // shortens: drop them a piece at a time until `limit` characters are left. A piece never ends
+  // inside a surrogate pair, so a mark outside the BMP is seen whole.
+  let kept = '';
+  for (let at = 0; at < decomposed.length && kept.length < limit; ) {
+    let end = at + limit;
+    if (/[\uD800-\uDBFF]/.test(decomposed.charAt(end - 1))) end++;
+    kept += decomposed.slice(at, end).replace(/\p{M}/gu, '');
+    at = end;
+  }
+  return kept
     .toLowerCase()
-    .replace(LIGATURE_RE, (c) => LIGATURES[c] ?? c);
+    .replace(LIGATURE_RE, (c) => LIGATURES[c] ?? c)
+    .slice(0, limit);
 }
 
 /** Bounds on every normalised text field (a name part, a street line, street2, a city, an email's
  * local part), so that comparing two values costs a bounded amount whatever was entered: the
- * quadratic Jaro–Winkler and Double Metaphone only ever see such values. They
- * apply here, where text is normalised, so blocking keys, comparisons and analyses all see the
- * same bounded value. Folding expands some characters up to 18 times ("ﷺ" → 4 words, 18
- * characters): a 100-character name could become 1,800 characters and 300 words. Real text
- * barely expands (ß → ss, a Hangul syllable → 2–3 letters) and validation allows 100 characters
- * a name part (an email's local part is at most 64 by RFC 5321), so real values stay well inside. */
-export const MAX_TEXT_LENGTH = 160;
+ * quadratic Jaro–Winkler and Double Metaphone only ever see bounded values. They apply here,
+ * where text is normalised, so blocking keys, comparisons and analyses all see the same value.
+ * Folding expands some characters up to 18 times ("ﷺ" → 4 words, 18 characters): a 100-character
+ * name could become 1,800 characters and 300 words. Real text barely expands (ß → ss, a Hangul
+ * syllable → 2–3 letters) and validation allows 100 characters a name part (an email's local part
+ * is at most 64 by RFC 5321), so real values stay well inside. */
+export const MAX_TEXT_LENGTH = 128;
 export const MAX_TEXT_WORDS = 32;
-
-/** A normalised text value cut to MAX_TEXT_LENGTH characters. */
-export function bounded(value: string): string {
-  return value.slice(0, MAX_TEXT_LENGTH);
-}
 
 /** Folded words: runs of letters and digits; punctuation and whitespace separate them. At most
  * MAX_TEXT_WORDS words from the first MAX_TEXT_LENGTH folded characters, so the words and the
  * words run together are bounded too. */
 export function words(value: string): string[] {
-  return (bounded(fold(value)).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TEXT_WORDS);
+  return (fold(value, MAX_TEXT_LENGTH).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TEXT_WORDS);
 }
 
 /** Only the digits of a string. */
@@ -78,26 +85,31 @@ export function editDistance(a: string, b: string, max: number, work?: { cells: 
   let [before, previous, row] = [new Int32Array(m + 1), new Int32Array(m + 1), new Int32Array(m + 1)];
   for (let j = 0; j <= Math.min(m, max); j++) previous[j] = j;
   if (max + 1 <= m) previous[max + 1] = over;
+  let aBefore = -1; // a's character before `ai`
   for (let i = 1; i <= n; i++) {
+    const ai = a.charCodeAt(i - 1);
     const lo = Math.max(1, i - max);
     const hi = Math.min(m, i + max);
-    row[lo - 1] = lo === 1 ? i : over;
-    let rowMin = row[lo - 1]!;
-    const ai = a.charCodeAt(i - 1);
+    let left = lo === 1 ? i : over; // the cell to the left of j
+    row[lo - 1] = left;
+    let rowMin = left;
+    let bBefore = lo > 1 ? b.charCodeAt(lo - 2) : -1; // b's character before `bj`
     for (let j = lo; j <= hi; j++) {
-      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
-      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        d = Math.min(d, before[j - 2]! + 1);
-      }
-      row[j] = d;
+      const bj = b.charCodeAt(j - 1);
+      let d = previous[j - 1]! + (ai === bj ? 0 : 1);
+      if (previous[j]! + 1 < d) d = previous[j]! + 1;
+      if (left + 1 < d) d = left + 1;
+      if (ai === bBefore && aBefore === bj && before[j - 2]! + 1 < d) d = before[j - 2]! + 1;
+      row[j] = left = d;
       if (d < rowMin) rowMin = d;
+      bBefore = bj;
     }
     if (work) work.cells += hi - lo + 1;
     // A row's smallest distance never shrinks in the rows below: past `max` here, past it at the end.
     if (rowMin > max) return over;
     if (hi + 1 <= m) row[hi + 1] = over;
     [before, previous, row] = [previous, row, before];
+    aBefore = ai;
   }
   return Math.min(previous[m]!, over);
 }

@@ -1,6 +1,6 @@
 /** email_address: compared as the mailbox it delivers to. */
 import type { MatchCode } from '../codes';
-import { bounded, editDistance } from '../text';
+import { editDistance, MAX_TEXT_LENGTH } from '../text';
 
 export interface NormalisedEmail {
   /** The mailbox: `local@domain`, lower case, provider aliases removed (see below). */
@@ -32,7 +32,7 @@ export function normaliseEmail(value: string | null): NormalisedEmail | null {
   let local = email.slice(0, at);
   if (PLUS_TAGS.has(domain)) local = local.replace(/\+.*$/, '');
   if (DOTS_IGNORED.has(domain)) local = local.replace(/\./g, '');
-  local = bounded(local);
+  local = local.slice(0, MAX_TEXT_LENGTH);
   return { mailbox: `${local}@${domain}`, local, domain };
 }
 
