@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
+import { benchHostile } from './hostile.mjs';
 import { benchMatching } from './matching.mjs';
 import { benchNetwork } from './network.mjs';
 import { benchUsers } from './users.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
-const SECTIONS = { users: benchUsers, matching: benchMatching, network: benchNetwork, webhooks: benchWebhooks };
+const SECTIONS = { users: benchUsers, matching: benchMatching, hostile: benchHostile, network: benchNetwork, webhooks: benchWebhooks };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));
