@@ -64,15 +64,16 @@ export async function compareLoads(a, b) {
  * under the per-client rate limit (1000 per 10 s). */
 export const LATENCY_RATE = 40;
 
-/** Median and 99th percentile of `/beacon/user/create` for one member at LATENCY_RATE. */
-export async function createLatency(url, member, rand, label, user = () => person(rand)) {
+/** Median and 99th percentile of `/beacon/user/create` for one member at LATENCY_RATE, each
+ * create a new identity from `identity(rand)` (a new distinct person unless told). */
+export async function createLatency(url, member, rand, label, identity = person) {
   let n = 0;
   const result = await load(
     url,
     () => ({
       path: '/beacon/user/create',
       headers: apiHeaders(member.credentials),
-      body: { program_id: member.programId, client_user_id: `${label}-${n++}`, user: user() },
+      body: { program_id: member.programId, client_user_id: `${label}-${n++}`, user: identity(rand) },
     }),
     { rate: LATENCY_RATE, duration: 8, warmup: 1, connections: 4 },
   );

@@ -2,7 +2,7 @@
 // same fixed concurrency (targets: create p50 ≤ 2× floor, get p50 ≤ 1.3× floor), and what a
 // create costs in D1: round trips in all and inside the program's Durable Object (≤ 2), rows
 // read and written.
-import { apiHeaders, clientOf, compareLoads, createCost, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
+import { apiHeaders, clientOf, compareLoads, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
 export async function benchUsers({ ours, floor }) {
   const rand = random(2);
@@ -64,13 +64,38 @@ export async function benchUsers({ ours, floor }) {
   }));
   printTable(`Beacon Users vs floor (${LOAD.connections} connections; median of ${LOAD.rounds} alternating ${LOAD.duration} s rounds)`, rows);
 
-  const cost = await createCost(ours, members[0], rand, 'cost', 50);
-  const costRows = [
-    { measure: 'D1 round trips per create', value: cost.round_trips.toFixed(2) },
-    { measure: "…of which inside the program's Durable Object", value: cost.object_round_trips.toFixed(2) },
-    { measure: 'rows read per create', value: cost.rows_read.toFixed(1) },
-    { measure: 'rows written per create', value: cost.rows_written.toFixed(1) },
-  ];
-  printTable('What a create costs in D1 (mean of 50 creates of new people)', costRows);
+  const costRows = await operationCosts(ours, members[0], rand);
+  printTable('What each operation costs in D1 (mean of 20; the program object’s share of a create is in its own column)', costRows);
   return { loads: rows, cost: costRows };
+}
+
+/** D1 round trips (in all, and inside the program's Durable Object), rows read and rows
+ * written per operation, each the mean of 20 on fresh users of one member. */
+async function operationCosts(url, member, rand) {
+  const { metered } = clientOf(url);
+  const call = (path, body) => metered(member.credentials, path, body);
+  const users = [];
+  const samples = { create: [], get: [], update: [], review: [], 'report create': [], 'report delete': [] };
+  for (let i = 0; i < 20; i++) {
+    const created = await call('/beacon/user/create', { program_id: member.programId, client_user_id: `cost-${i}`, user: person(rand) });
+    samples.create.push(created.usage);
+    users.push(created.json.id);
+  }
+  for (const id of users) {
+    samples.get.push((await call('/beacon/user/get', { beacon_user_id: id })).usage);
+    samples.update.push((await call('/beacon/user/update', { beacon_user_id: id, user: { ip_address: '203.0.113.7' } })).usage);
+    samples.review.push((await call('/beacon/user/review', { beacon_user_id: id, status: 'pending_review' })).usage);
+    const report = await call('/beacon/report/create', { beacon_user_id: id, type: 'stolen', fraud_date: '2024-01-01' });
+    samples['report create'].push(report.usage);
+    const deleted = await metered(member.credentials, '/dashboard/report/delete', { dashboard_user_id: 'bench', beacon_report_id: report.json.id });
+    samples['report delete'].push(deleted.usage);
+  }
+  const mean = (list, key) => list.reduce((sum, u) => sum + (u[key] ?? 0), 0) / list.length;
+  return Object.entries(samples).map(([operation, list]) => ({
+    operation,
+    'round trips': mean(list, 'round_trips').toFixed(2),
+    'in the object': mean(list, 'object_round_trips').toFixed(2),
+    'rows read': mean(list, 'rows_read').toFixed(1),
+    'rows written': mean(list, 'rows_written').toFixed(1),
+  }));
 }

@@ -115,7 +115,9 @@ function similarStreet(a: NormalisedAddress, b: NormalisedAddress): boolean {
   const y = b.street.replace(/ /g, '');
   const shorter = Math.min(x.length, y.length);
   if (core(a.street) !== '' && core(a.street) === core(b.street)) return true;
-  return shorter >= 4 && (editDistance(x, y) <= 1 || (shorter >= 8 && editDistance(x, y) <= 2 && similarity(x, y) >= 0.9));
+  if (shorter < 4) return false;
+  const distance = editDistance(x, y, 2);
+  return distance <= 1 || (shorter >= 8 && distance <= 2 && similarity(x, y) >= 0.9);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** email_address: compared as the mailbox it delivers to. */
 import type { MatchCode } from '../codes';
-import { editDistance } from '../text';
+import { editDistance, MAX_TEXT_LENGTH } from '../text';
 
 export interface NormalisedEmail {
   /** The mailbox: `local@domain`, lower case, provider aliases removed (see below). */
@@ -32,6 +32,7 @@ export function normaliseEmail(value: string | null): NormalisedEmail | null {
   let local = email.slice(0, at);
   if (PLUS_TAGS.has(domain)) local = local.replace(/\+.*$/, '');
   if (DOTS_IGNORED.has(domain)) local = local.replace(/\./g, '');
+  local = local.slice(0, MAX_TEXT_LENGTH);
   return { mailbox: `${local}@${domain}`, local, domain };
 }
 
@@ -45,6 +46,6 @@ export function compareEmail(a: NormalisedEmail | null, b: NormalisedEmail | nul
   if (a.mailbox === b.mailbox) return 'match';
   const distinctive = Math.min(a.local.length, b.local.length) >= 6;
   if (distinctive && a.local === b.local) return 'partial_match';
-  if (distinctive && a.domain === b.domain && editDistance(a.local, b.local) === 1) return 'partial_match';
+  if (distinctive && a.domain === b.domain && editDistance(a.local, b.local, 1) === 1) return 'partial_match';
   return 'no_match';
 }

@@ -39,7 +39,7 @@ export function similarWords(a: string, b: string): boolean {
   if (a === b) return true;
   const shorter = Math.min(a.length, b.length);
   if (shorter < 3) return false;
-  const distance = editDistance(a, b);
+  const distance = editDistance(a, b, 2);
   if (shorter >= 4 && distance <= 1) return true;
   if (shorter >= 7 && distance <= 2 && similarity(a, b) >= 0.9) return true;
   return phonetic(a) === phonetic(b) && similarity(a, b) >= 0.88;
