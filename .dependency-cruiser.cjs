@@ -1,7 +1,8 @@
 // The direction of dependencies in src/ (README, "Layout"), checked by `npm run check:layers`
 // (part of `npm test`): routes → domain → storage, and the pure parts below them.
 //
-//   app/index ─→ routes, http ─→ durable (the gateway), queues ─→ domain ─→ db ─→ matching, lib
+//   app/index ─→ routes, http ─→ durable (the gateway), queues ─→ domain ─→ db ─→ matching
+//   and below all of them: lib/, vocabulary.ts, errors.ts, secrets.ts
 //
 // `src/env.ts` declares the Worker's bindings and may name any type; nothing else is exempt.
 const layer = (name, path, mayNotReach, comment) => ({
@@ -15,6 +16,7 @@ const layer = (name, path, mayNotReach, comment) => ({
 module.exports = {
   forbidden: [
     layer('lib-is-a-leaf', '^src/lib/', '^src/(?!lib/|errors\\.ts$)', 'lib/ holds utilities: it depends on nothing of the project but the error type.'),
+    layer('vocabulary-is-a-leaf', '^src/vocabulary\\.ts$', '^src/', 'The vocabulary is words only: it depends on nothing.'),
     layer('matching-is-pure', '^src/matching/', '^src/(db|domain|durable|queues|routes|http|schemas)/', 'The matching engine compares identities; it knows nothing of storage or HTTP.'),
     layer('storage-below-domain', '^src/db/', '^src/(domain|durable|queues|routes|http|schemas)/', 'db/ is storage: schemas and queries, never the rules that use them.'),
     layer('schemas-below-domain', '^src/schemas/', '^src/(domain|db|durable|queues|routes|http)/', 'Request schemas describe the contract; the domain may use their types, not the reverse.'),

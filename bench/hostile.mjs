@@ -6,7 +6,7 @@
 // same load; also ordinary people sharing their keys with 50 candidates (the cost of the
 // candidates alone) and worst-case identities sharing no key (the cost of such an identity
 // alone). Target: worst-case p50 ≤ 2× the ordinary p50.
-import { MAX_TEXT_LENGTH } from '../src/domain/matching/text.ts';
+import { MAX_TEXT_LENGTH } from '../src/matching/text.ts';
 import { createLatency, importPeople, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
 const CANDIDATES = 50; // the most a check compares (MAX_CANDIDATES)

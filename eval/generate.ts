@@ -6,8 +6,8 @@
  */
 import { base, de, en, en_CA, en_GB, en_US, es_MX, Faker, fr } from '@faker-js/faker';
 import type { Identity } from '../src/domain/beacon-users/identity';
-import { normaliseEmail } from '../src/domain/matching/fields/email-address';
-import { nicknamesOf } from '../src/domain/matching/fields/nicknames';
+import { normaliseEmail } from '../src/matching/fields/email-address';
+import { nicknamesOf } from '../src/matching/fields/nicknames';
 
 /** What a record is: an original person, a re-entry of one, or a hard negative of a kind. */
 export type RecordKind =

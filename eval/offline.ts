@@ -7,10 +7,10 @@
  *   npm run eval:matching:offline -- [--people 10000] [--seed 1] [--examples 5] [--json]
  */
 import { parseArgs } from 'node:util';
-import { blockingKeysOf, MAX_BLOCKING_KEYS } from '../src/domain/matching/blocking-keys';
-import type { MatchRule } from '../src/domain/matching/codes';
-import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, type NormalisedIdentity } from '../src/domain/matching/compare';
-import { matchingRule, NETWORK_RULES } from '../src/domain/matching/rules';
+import { blockingKeysOf, MAX_BLOCKING_KEYS } from '../src/matching/blocking-keys';
+import type { MatchRule } from '../src/matching/codes';
+import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, type NormalisedIdentity } from '../src/matching/compare';
+import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
 import { DEFAULT_DUPLICATE_RULES } from './default-rules';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
 

@@ -8,8 +8,8 @@ import { and, count, desc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
 import { userShard, type ShardDb } from '../db';
 import { keyedDigest } from '../lib/crypto';
 import { selectCurrentUsers } from './beacon-users/store';
-import { blockingKeysOf } from './matching/blocking-keys';
-import type { NormalisedIdentity } from './matching/compare';
+import { blockingKeysOf } from '../matching/blocking-keys';
+import type { NormalisedIdentity } from '../matching/compare';
 
 const { blockingKeys, keyCounts, beaconUsers } = userShard;
 

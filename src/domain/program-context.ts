@@ -1,7 +1,7 @@
 import type { ShardDb, Storage } from '../db';
 import type { Secrets } from '../secrets';
 import type { Changeset } from './changeset';
-import type { ProgramSettings } from './matching/settings';
+import type { ProgramSettings } from '../matching/settings';
 import type { FanoutPage } from './reports/fanout';
 
 /** The program a Durable Object serves, as its writes need it. */

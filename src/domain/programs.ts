@@ -7,7 +7,7 @@ import { nowTimestamp } from '../lib/time';
 import type { Secrets } from '../secrets';
 import type { Client } from './clients';
 import { placeProgram, rememberProgramPlace } from './directory';
-import { applySettings, DEFAULT_SETTINGS, type ProgramSettingsInput } from './matching/settings';
+import { applySettings, DEFAULT_SETTINGS, type ProgramSettingsInput } from '../matching/settings';
 
 export type Program = typeof control.programs.$inferSelect;
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { updateClient } from '../domain/clients';
-import { DELIVERY_STATUSES, listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
+import { listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
 import { getVerificationKey, rotateSigningKey } from '../domain/webhooks/keys';
 import { register, type App } from '../http/endpoint';
 import { handOverEvents } from '../queues/outbox';
 import { Cursor, ObjectId, WebhookUrl } from '../schemas/fields';
+import { DELIVERY_STATUSES } from '../vocabulary';
 
 // Request shapes. The API plane's is the spec's; the dashboard and admin ones are this
 // project's contract (PRODUCT.md §2).

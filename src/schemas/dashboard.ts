@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProgramSettingsInput } from '../domain/matching/settings';
+import { ProgramSettingsInput } from '../matching/settings';
 import { BeaconUserStatus, Cursor, nonBlank, ObjectId } from './fields';
 
 const ProgramName = nonBlank(100);

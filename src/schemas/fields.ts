@@ -3,6 +3,7 @@ import { iso31661, iso31662 } from 'iso-3166';
 import { isPossiblePhoneNumber } from 'libphonenumber-js/min';
 import { z } from 'zod';
 import { today } from '../lib/time';
+import { BEACON_USER_STATUSES, ID_NUMBER_TYPES, type IdNumberType } from '../vocabulary';
 
 /** A string with a non-whitespace character, at most `max` characters. */
 export const nonBlank = (max: number) =>
@@ -88,14 +89,7 @@ export const PhoneNumber = z
   .string()
   .refine((p) => /^\+[1-9]\d{1,14}$/.test(p) && isPossiblePhoneNumber(p), 'must be a phone number in E.164 format, e.g. +14155552671');
 
-export const ID_NUMBER_TYPES = [
-  'ar_dni', 'au_drivers_license', 'au_passport', 'br_cpf', 'ca_sin', 'cl_run', 'cn_resident_card', 'co_nit',
-  'dk_cpr', 'eg_national_id', 'es_dni', 'es_nie', 'hk_hkid', 'in_pan', 'it_cf', 'jo_civil_id', 'jp_my_number',
-  'ke_huduma_namba', 'kw_civil_id', 'mx_curp', 'mx_rfc', 'my_nric', 'ng_nin', 'nz_drivers_license', 'om_civil_id',
-  'ph_psn', 'pl_pesel', 'ro_cnp', 'sa_national_id', 'se_pin', 'sg_nric', 'tr_tc_kimlik', 'us_ssn', 'us_ssn_last_4',
-  'za_smart_id',
-] as const;
-export type IdNumberType = (typeof ID_NUMBER_TYPES)[number];
+
 
 /** Exact digit counts where the document fixes them. */
 const ID_NUMBER_DIGITS: Partial<Record<IdNumberType, number>> = { us_ssn: 9, us_ssn_last_4: 4, ca_sin: 9, br_cpf: 11 };
@@ -150,4 +144,4 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 /** The rest of the webhook URL rules needs the deployment's configuration: domain/webhooks/url.ts. */
 export const WebhookUrl = z.string().max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
 
-export const BeaconUserStatus = z.enum(['rejected', 'pending_review', 'cleared'], 'must be one of rejected, pending_review, cleared');
+export const BeaconUserStatus = z.enum(BEACON_USER_STATUSES, `must be one of ${BEACON_USER_STATUSES.join(', ')}`);

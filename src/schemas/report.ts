@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { REPORT_TYPES } from '../vocabulary';
 import { Cursor, ObjectId, PastDate } from './fields';
 
-export const REPORT_TYPES = ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] as const;
 export const BeaconReportType = z.enum(REPORT_TYPES, `must be one of ${REPORT_TYPES.join(', ')}`);
 export type BeaconReportType = z.output<typeof BeaconReportType>;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../eval/generate';
 import type { Identity } from '../../src/domain/beacon-users/identity';
-import { blockingKeys, MAX_BLOCKING_KEYS } from '../../src/domain/matching/blocking-keys';
-import { compareIdentities } from '../../src/domain/matching/compare';
-import { matchingRule, NETWORK_RULES } from '../../src/domain/matching/rules';
-import { DEFAULT_DUPLICATE_RULES } from '../../src/domain/matching/settings';
+import { blockingKeys, MAX_BLOCKING_KEYS } from '../../src/matching/blocking-keys';
+import { compareIdentities } from '../../src/matching/compare';
+import { matchingRule, NETWORK_RULES } from '../../src/matching/rules';
+import { DEFAULT_DUPLICATE_RULES } from '../../src/matching/settings';
 import { leslie } from './support/matching';
 
 const shareKey = (a: Identity, b: Identity) => {

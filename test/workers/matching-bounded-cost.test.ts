@@ -1,9 +1,9 @@
 import damerauLevenshtein from 'damerau-levenshtein';
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/domain/beacon-users/identity';
-import { blockingKeys } from '../../src/domain/matching/blocking-keys';
-import { compareIdentities, normaliseIdentity } from '../../src/domain/matching/compare';
-import { editDistance, fold, MAX_TEXT_LENGTH, MAX_TEXT_WORDS, words } from '../../src/domain/matching/text';
+import { blockingKeys } from '../../src/matching/blocking-keys';
+import { compareIdentities, normaliseIdentity } from '../../src/matching/compare';
+import { editDistance, fold, MAX_TEXT_LENGTH, MAX_TEXT_WORDS, words } from '../../src/matching/text';
 import { BeaconUserRequestData } from '../../src/schemas/beacon-user';
 import { leslie } from './support/matching';
 

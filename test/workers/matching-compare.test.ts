@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../eval/generate';
 import type { Identity } from '../../src/domain/beacon-users/identity';
-import { MATCH_CODES } from '../../src/domain/matching/codes';
-import { compareIdentities, toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../src/domain/matching/compare';
+import { MATCH_CODES } from '../../src/matching/codes';
+import { compareIdentities, toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../src/matching/compare';
 import { leslie } from './support/matching';
 import { expectSpecShape } from './support/spec';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { MatchCode } from '../../src/domain/matching/codes';
-import { compareAccount, normaliseAccount } from '../../src/domain/matching/fields/depository-accounts';
-import { compareAddress, normaliseAddress } from '../../src/domain/matching/fields/address';
-import { compareDateOfBirth, normaliseDateOfBirth } from '../../src/domain/matching/fields/date-of-birth';
-import { compareEmail, normaliseEmail } from '../../src/domain/matching/fields/email-address';
-import { compareIdNumber, normaliseIdNumber } from '../../src/domain/matching/fields/id-number';
-import { compareIp, normaliseIp } from '../../src/domain/matching/fields/ip-address';
-import { compareName, normaliseName } from '../../src/domain/matching/fields/name';
-import { comparePhone, normalisePhone } from '../../src/domain/matching/fields/phone-number';
-import type { IdNumberType } from '../../src/schemas/fields';
+import type { MatchCode } from '../../src/matching/codes';
+import { compareAccount, normaliseAccount } from '../../src/matching/fields/depository-accounts';
+import { compareAddress, normaliseAddress } from '../../src/matching/fields/address';
+import { compareDateOfBirth, normaliseDateOfBirth } from '../../src/matching/fields/date-of-birth';
+import { compareEmail, normaliseEmail } from '../../src/matching/fields/email-address';
+import { compareIdNumber, normaliseIdNumber } from '../../src/matching/fields/id-number';
+import { compareIp, normaliseIp } from '../../src/matching/fields/ip-address';
+import { compareName, normaliseName } from '../../src/matching/fields/name';
+import { comparePhone, normalisePhone } from '../../src/matching/fields/phone-number';
+import type { IdNumberType } from '../../src/vocabulary';
 
 /** Runs each named case both ways round: every comparator must be symmetric. */
 function cases<T>(compare: (a: T, b: T) => MatchCode, table: [string, T, T, MatchCode][]) {

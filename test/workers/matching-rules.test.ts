@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/domain/beacon-users/identity';
-import { MATCH_FIELDS, reaches, type MatchRule } from '../../src/domain/matching/codes';
-import { compareIdentities, type MatchAnalysis } from '../../src/domain/matching/compare';
-import { matchingRule, NETWORK_RULES, satisfiesRule } from '../../src/domain/matching/rules';
-import { DEFAULT_DUPLICATE_RULES, DuplicateRule } from '../../src/domain/matching/settings';
+import { MATCH_FIELDS, reaches, type MatchRule } from '../../src/matching/codes';
+import { compareIdentities, type MatchAnalysis } from '../../src/matching/compare';
+import { matchingRule, NETWORK_RULES, satisfiesRule } from '../../src/matching/rules';
+import { DEFAULT_DUPLICATE_RULES, DuplicateRule } from '../../src/matching/settings';
 import { leslie } from './support/matching';
 
 const analysis = (over: Partial<MatchAnalysis>): MatchAnalysis => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DUPLICATE_RULES } from '../../src/domain/matching/settings';
+import { DEFAULT_DUPLICATE_RULES } from '../../src/matching/settings';
 import { dashboard, expectError, newClient, newProgram } from './support/api';
 
 describe('/dashboard/program/*', () => {

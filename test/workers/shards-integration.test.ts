@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { indexShardOfKey } from '../../src/db';
 import { identityFromRequest } from '../../src/domain/beacon-users/identity';
 import { indexKeys } from '../../src/domain/blocking-index';
-import { normaliseIdentity } from '../../src/domain/matching/compare';
+import { normaliseIdentity } from '../../src/matching/compare';
 import { nowTimestamp } from '../../src/lib/time';
 import { loadSecrets } from '../../src/secrets';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';

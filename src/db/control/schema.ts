@@ -2,7 +2,7 @@
  * the webhook signing keys and the operator's records. Small: rows per member, not per user. */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { ProgramSettings } from '../../domain/matching/settings';
+import type { ProgramSettings } from '../../matching/settings';
 import { timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user

@@ -5,7 +5,7 @@
 import type { Storage } from '../../db';
 import type { Secrets } from '../../secrets';
 import { indexKeys } from '../blocking-index';
-import { normaliseIdentity, type NormalisedIdentity } from '../matching/compare';
+import { normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
 import { findReportHits, type ReportHit } from '../reports/network-index';
 import { identityDigest, type Identity } from './identity';
 import { sealIdentity } from './store';

@@ -13,9 +13,9 @@ import type { Secrets } from '../../secrets';
 import { openIdentity, type CurrentUser } from '../beacon-users/store';
 import { hotKeys } from '../blocking-index';
 import type { Changeset } from '../changeset';
-import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from '../matching/compare';
-import { matchingRule } from '../matching/rules';
-import type { ProgramSettings } from '../matching/settings';
+import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from '../../matching/compare';
+import { matchingRule } from '../../matching/rules';
+import type { ProgramSettings } from '../../matching/settings';
 import type { IndexedReport, ReportHit } from '../reports/network-index';
 
 const { beaconDuplicates, reportSyndications } = userShard;

@@ -1,6 +1,6 @@
 /** What the checks' findings make of a user's status (PRODUCT.md §5.2). */
 import type { BeaconUserStatus } from '../beacon-users/store';
-import type { ProgramSettings } from '../matching/settings';
+import type { ProgramSettings } from '../../matching/settings';
 import type { Findings } from './findings';
 
 const RANK: Record<BeaconUserStatus, number> = { cleared: 0, pending_review: 1, rejected: 2 };

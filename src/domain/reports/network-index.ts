@@ -8,8 +8,8 @@ import { indexShard, keysByIndexShard, type Storage } from '../../db';
 import type { Secrets } from '../../secrets';
 import { openIdentity } from '../beacon-users/store';
 import { MAX_CANDIDATES } from '../blocking-index';
-import { compareNormalised, normaliseIdentity, type MatchAnalysis, type NormalisedIdentity } from '../matching/compare';
-import { matchingRule, NETWORK_RULES } from '../matching/rules';
+import { compareNormalised, normaliseIdentity, type MatchAnalysis, type NormalisedIdentity } from '../../matching/compare';
+import { matchingRule, NETWORK_RULES } from '../../matching/rules';
 
 const { reportKeys, reportKeyCounts, indexedReports } = indexShard;
 

@@ -17,13 +17,12 @@ import { timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
 import { clientShards, inClientShards } from '../directory';
 import type { BeaconEvent } from '../events';
+import type { DeliveryStatus } from '../../vocabulary';
 import { DELIVERY_FAILURE_MESSAGES, type DeliveryFailure } from './failures';
 import { webhookBody } from './message';
 
 const { webhookEvents } = userShard;
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'skipped';
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const satisfies readonly DeliveryStatus[];
 /** The statuses `/dashboard/webhook/delivery/retry` accepts: given-up deliveries. */
 const RETRYABLE: DeliveryStatus[] = ['dead', 'skipped'];
 

@@ -2,10 +2,10 @@
  * sentence per code. Never the receiver's or the runtime's own words: a member chooses its
  * URL, so raw connection errors would let it probe hosts and ports it cannot otherwise see.
  * The raw error goes to the operator's logs only. */
-import type { DELIVERY_FAILURES } from '../../db/columns';
+import type { DeliveryFailure } from '../../vocabulary';
 import { DELIVERY_TIMEOUT_MS } from './schedule';
 
-export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
+export type { DeliveryFailure };
 
 export const DELIVERY_FAILURE_MESSAGES: Record<DeliveryFailure, string> = {
   timeout: `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`,

@@ -3,7 +3,7 @@
  * Every pair that satisfies a default duplicate rule or a network rule shares at least one key
  * (measured by `npm run eval:matching:offline`); no key is something many unrelated people
  * share (no bare surname, city, IP, birth date or SSN last four). See docs/matching.md. */
-import type { Identity } from '../beacon-users/identity';
+import type { Identity } from './identity';
 import { normaliseIdentity, type NormalisedIdentity } from './compare';
 import type { NormalisedDate } from './fields/date-of-birth';
 import { nameSounds } from './fields/name';

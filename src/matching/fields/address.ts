@@ -1,7 +1,7 @@
 /** address: street (house number, street name, unit), city, region, postal code, country. */
 import type { MatchCode } from '../codes';
 import { editDistance, fold, similarity, words } from '../text';
-import type { Identity } from '../../beacon-users/identity';
+import type { Identity } from '../identity';
 
 export interface NormalisedAddress {
   country: string;

@@ -1,5 +1,5 @@
 /** id_number: a document type and its value (validation strips formatting characters). */
-import type { IdNumberType } from '../../../schemas/fields';
+import type { IdNumberType } from '../../vocabulary';
 import type { MatchCode } from '../codes';
 import { isOneKeyTypo } from '../text';
 

@@ -1,6 +1,6 @@
 /** Comparing two identities field by field: the analysis that rules are evaluated on and
  * that is returned to clients, unchanged (PRODUCT.md §5.3: explainable). */
-import type { Identity } from '../beacon-users/identity';
+import type { Identity } from './identity';
 import { stronger, type MatchCode } from './codes';
 import { compareAccount, normaliseAccount, type NormalisedAccount } from './fields/depository-accounts';
 import { compareAddress, normaliseAddress, type NormalisedAddress } from './fields/address';

@@ -1,0 +1,42 @@
+/** The words of the domain that storage, request schemas and rules all use, each said once:
+ * drizzle columns, zod enums and the domain's types are built from these lists. */
+
+/** A Beacon User's status (the spec's BeaconUserStatus). */
+export const BEACON_USER_STATUSES = ['rejected', 'pending_review', 'cleared'] as const;
+export type BeaconUserStatus = (typeof BEACON_USER_STATUSES)[number];
+
+/** Who made a change (the spec's BeaconAuditTrailSource). */
+export const AUDIT_SOURCES = ['dashboard', 'api', 'system', 'bulk_import'] as const;
+export type AuditSource = (typeof AUDIT_SOURCES)[number];
+
+/** A fraud report's type (the spec's BeaconReportType). */
+export const REPORT_TYPES = ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] as const;
+export type ReportType = (typeof REPORT_TYPES)[number];
+
+/** Where a webhook delivery stands (domain/webhooks/deliveries.ts). */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why a delivery attempt failed, as the delivery log records it (domain/webhooks/failures.ts). */
+export const DELIVERY_FAILURES = [
+  'timeout',
+  'connection_refused',
+  'unreachable',
+  'tls',
+  'http_status',
+  'redirect',
+  'url_not_allowed',
+  'signing_failed',
+  'no_webhook_url',
+] as const;
+export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
+
+/** Identity document types (the spec's IDNumberType). */
+export const ID_NUMBER_TYPES = [
+  'ar_dni', 'au_drivers_license', 'au_passport', 'br_cpf', 'ca_sin', 'cl_run', 'cn_resident_card', 'co_nit',
+  'dk_cpr', 'eg_national_id', 'es_dni', 'es_nie', 'hk_hkid', 'in_pan', 'it_cf', 'jo_civil_id', 'jp_my_number',
+  'ke_huduma_namba', 'kw_civil_id', 'mx_curp', 'mx_rfc', 'my_nric', 'ng_nin', 'nz_drivers_license', 'om_civil_id',
+  'ph_psn', 'pl_pesel', 'ro_cnp', 'sa_national_id', 'se_pin', 'sg_nric', 'tr_tc_kimlik', 'us_ssn', 'us_ssn_last_4',
+  'za_smart_id',
+] as const;
+export type IdNumberType = (typeof ID_NUMBER_TYPES)[number];
