@@ -49,14 +49,6 @@ const currentVersion = and(
   eq(beaconUserVersions.version, beaconUsers.version),
 );
 
-export function selectBeaconUser(db: ShardDb, beaconUserId: string) {
-  return db
-    .select({ user: beaconUsers, version: beaconUserVersions })
-    .from(beaconUsers)
-    .innerJoin(beaconUserVersions, currentVersion)
-    .where(eq(beaconUsers.id, beaconUserId));
-}
-
 /** Users with their current version, one flat row each with distinct column names, so that
  * the query can run inside a D1 batch (drizzle maps batched rows by position). */
 export function selectCurrentUsers(db: ShardDb, where: SQL | undefined) {
@@ -73,6 +65,12 @@ export function selectCurrentUsers(db: ShardDb, where: SQL | undefined) {
     .where(where);
 }
 
+/** A user with its current version (one round trip, counted by the meter). */
+async function readBeaconUser(db: ShardDb, beaconUserId: string): Promise<BeaconUserRecord | undefined> {
+  const [[current]] = await db.batch([selectCurrentUsers(db, eq(beaconUsers.id, beaconUserId))]);
+  return current && recordOf(current);
+}
+
 /** The user row only, for a D1 batch. */
 export function selectBeaconUserByClientUserId(db: ShardDb, programId: string, clientUserId: string) {
   return db
@@ -85,7 +83,7 @@ export function selectBeaconUserByClientUserId(db: ShardDb, programId: string, c
  * an unknown id. */
 export async function locateBeaconUser(storage: Storage, clientId: string, beaconUserId: string): Promise<{ shard: number; record: BeaconUserRecord }> {
   const found = await inClientShards(storage, clientId, async (shard) => {
-    const record = await selectBeaconUser(storage.userShard(shard), beaconUserId).get();
+    const record = await readBeaconUser(storage.userShard(shard), beaconUserId);
     return record?.user.clientId === clientId ? record : undefined;
   });
   if (!found) throw errors.notFound('beacon_user_id');
@@ -94,7 +92,7 @@ export async function locateBeaconUser(storage: Storage, clientId: string, beaco
 
 /** Loads a user known to be in `db` (inside its program's Durable Object). */
 export async function loadBeaconUser(db: ShardDb, clientId: string, beaconUserId: string): Promise<BeaconUserRecord> {
-  const record = await selectBeaconUser(db, beaconUserId).get();
+  const record = await readBeaconUser(db, beaconUserId);
   if (!record || record.user.clientId !== clientId) throw errors.notFound('beacon_user_id');
   return record;
 }
