@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { build } from './scripts/build.mjs';
 import { plaidSchemas } from './test/spec/json-schemas.ts';
 import { TEST_SECRETS } from './test/secrets.ts';
 import { receiversEdge } from './test/workers/support/webhook-receivers.ts';
@@ -7,7 +8,14 @@ import { receiversEdge } from './test/workers/support/webhook-receivers.ts';
 // Tests run inside workerd with the Worker's real bindings from wrangler.toml: the control
 // database, two user shards and two index shards (migrated by test/workers/setup.ts), the
 // program Durable Object and the queues.
-export default defineConfig(async () => ({
+export default defineConfig(async () => {
+  // What the Worker bundles besides src/ (Plaid's spec for /openapi.json), made first, as
+  // `wrangler dev` and `wrangler deploy` make it.
+  await build();
+  return config();
+});
+
+const config = async () => ({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
@@ -40,4 +48,4 @@ export default defineConfig(async () => ({
     // Queue deliveries are awaited with vi.waitFor; a failure still shows within seconds.
     testTimeout: 30_000,
   },
-}));
+});

@@ -1,18 +1,19 @@
 import { Hono } from 'hono';
 import { errors, PlaidError } from './errors';
-import type { App, AppEnv } from './http/endpoint';
+import { endpointsOf, type App, type AppEnv, type RegisteredEndpoint } from './http/endpoint';
 import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerReferenceRoutes } from './routes/reference';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
 import { registerWebhookRoutes } from './routes/webhooks';
 import { ConfigurationError } from './secrets';
 
-/** The app factory: one error shape, a request id on every answer, and the routes of
- * the three planes. */
+/** The app factory: one error shape, a request id on every answer, the routes of the
+ * three planes, and the pages and documents that describe them. */
 export function newApp(): App {
   const app = new Hono<AppEnv>();
 
@@ -28,6 +29,7 @@ export function newApp(): App {
   registerDashboardRoutes(app);
   registerAdminRoutes(app);
   registerWebhookRoutes(app);
+  registerReferenceRoutes(app);
 
   app.notFound((c) => {
     const error = errors.routeNotFound(c.req.method, c.req.path);
@@ -50,4 +52,12 @@ export function newApp(): App {
   });
 
   return app;
+}
+
+let endpoints: readonly RegisteredEndpoint[] | undefined;
+
+/** Every JSON endpoint of the Worker, as the app factory registers them: path, plane,
+ * summary, request and response schemas (for the reference and for tests over them all). */
+export function registeredEndpoints(): readonly RegisteredEndpoint[] {
+  return (endpoints ??= endpointsOf(newApp()));
 }

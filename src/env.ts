@@ -1,8 +1,9 @@
 import type { BeaconProgram } from './durable/beacon-program';
 import type { FanoutMessage, WebhookMessage } from './queues/messages';
+import type { ENVIRONMENTS } from './vocabulary';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
-export type Environment = 'sandbox' | 'production';
+export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Bindings of the Worker (see wrangler.toml). Secrets are optional here because a
  * deployment can be missing them; `loadSecrets` refuses to run without them. */

@@ -96,8 +96,19 @@ export async function getUser(storage: Storage, secrets: Secrets, owner: Owner, 
     client_user_id: row.clientUserId,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
-    identity: identities.identity,
+    identity: identities.identity && identityView(identities.identity),
     consumer_report_user_identity: identities.consumer_report_user_identity,
+  };
+}
+
+/** A list the request gave as `null` was not provided: Plaid's answer leaves it out. */
+function identityView({ emails, phone_numbers, addresses, id_numbers, ...rest }: ClientUserIdentity) {
+  return {
+    ...rest,
+    ...(emails ? { emails } : {}),
+    ...(phone_numbers ? { phone_numbers } : {}),
+    ...(addresses ? { addresses } : {}),
+    ...(id_numbers ? { id_numbers } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Client } from '../domain/clients';
 import { ProgramGateway } from '../durable/gateway';
 import type { Env } from '../env';
 import { errors } from '../errors';
+import type { PlaidResponse, PlaidResponseBody } from '../schemas/plaid';
 import { loadSecrets, type Secrets } from '../secrets';
 import type { Actor } from '../domain/actor';
 import { authenticate, type Plane } from './auth';
@@ -30,14 +31,41 @@ export interface EndpointContext<P extends Plane, I> {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-export interface Endpoint<P extends Plane, S extends z.ZodType> {
+/** What an endpoint answers: one of Plaid's response schemas, or (dashboard and admin
+ * planes, this project's contract) a zod schema. */
+export type ResponseContract = PlaidResponse | z.ZodType;
+
+/** The API plane answers with Plaid's schemas only. */
+type ContractOf<P extends Plane> = P extends 'api' ? PlaidResponse : ResponseContract;
+
+/** The body a handler returns for its contract. */
+export type ResponseBody<R extends ResponseContract> = R extends PlaidResponse<infer N, infer E> ? PlaidResponseBody<N, E> : R extends z.ZodType ? z.input<R> : never;
+
+/** An endpoint as the reference (`/openapi.json`) and the tests see it. */
+export interface RegisteredEndpoint {
   path: string;
-  plane: P;
-  request: S;
+  plane: Plane;
+  /** One line: what the endpoint does. */
+  summary: string;
+  request: z.ZodType;
+  response: ResponseContract;
   /** Largest accepted body, if not the default (http/body.ts). */
   maxBodyBytes?: number;
+}
+
+export interface Endpoint<P extends Plane, S extends z.ZodType, R extends ContractOf<P>> extends RegisteredEndpoint {
+  plane: P;
+  request: S;
+  response: R;
   /** Returns the response body without `request_id`, which is added here. */
-  handle(ctx: EndpointContext<P, z.output<S>>): Promise<object>;
+  handle(ctx: EndpointContext<P, z.output<S>>): Promise<ResponseBody<R>>;
+}
+
+const registries = new WeakMap<App, RegisteredEndpoint[]>();
+
+/** The endpoints registered on `app`, in the order they were registered. */
+export function endpointsOf(app: App): readonly RegisteredEndpoint[] {
+  return registries.get(app) ?? [];
 }
 
 /** The only version of the Plaid API this network serves. */
@@ -45,7 +73,9 @@ export const PLAID_VERSION = '2020-09-14';
 
 /** Registers a `POST` endpoint. Every endpoint goes through the same steps, in order:
  * configuration, JSON body, credentials of its plane, request schema, handler. */
-export function register<P extends Plane, S extends z.ZodType>(app: App, endpoint: Endpoint<P, S>): void {
+export function register<P extends Plane, S extends z.ZodType, R extends ContractOf<P>>(app: App, endpoint: Endpoint<P, S, R>): void {
+  const { path, plane, summary, request, response, maxBodyBytes } = endpoint;
+  registries.set(app, [...endpointsOf(app), { path, plane, summary, request, response, ...(maxBodyBytes ? { maxBodyBytes } : {}) }]);
   app.post(endpoint.path, async (c: Context<AppEnv>) => {
     const secrets = await loadSecrets(c.env);
     const version = c.req.header('plaid-version');
@@ -70,7 +100,7 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
     if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
-    return c.json({ ...result, request_id: c.get('requestId') });
+    return c.json({ ...(result as object), request_id: c.get('requestId') });
   });
 }
 

@@ -6,15 +6,24 @@ import { register, type App } from '../http/endpoint';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
+  AdminBeaconUserImportResponse,
   AdminClientCreateRequest,
   AdminClientGetRequest,
   AdminClientListRequest,
+  AdminClientListResponse,
   AdminClientSecretRotateRequest,
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
+  AdminFanoutDeadLetterListResponse,
   AdminFanoutDeadLetterRetryRequest,
+  AdminProgram,
   AdminProgramGetRequest,
+  AdminProgramMetricsResponse,
   AdminShardListRequest,
+  AdminShardListResponse,
+  Client,
+  ClientCredentials,
+  FanoutDeadLetter,
 } from '../schemas/admin';
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
@@ -23,8 +32,10 @@ import {
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
+    summary: 'Create a member company: its client_id and secret (shown once)',
     plane: 'admin',
     request: AdminClientCreateRequest,
+    response: ClientCredentials,
     async handle({ storage, secrets, input }) {
       const { client, secret } = await createClient(storage, secrets, input);
       return { client_id: client.id, secret };
@@ -33,29 +44,37 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/client/get',
+    summary: 'Get a member company',
     plane: 'admin',
     request: AdminClientGetRequest,
+    response: Client,
     handle: async ({ storage, input }) => clientView(await getClient(storage, input.client_id)),
   });
 
   register(app, {
     path: '/admin/client/list',
+    summary: 'List the member companies',
     plane: 'admin',
     request: AdminClientListRequest,
+    response: AdminClientListResponse,
     handle: ({ storage, secrets, input }) => listClients(storage, secrets, input.cursor),
   });
 
   register(app, {
     path: '/admin/client/update',
+    summary: 'Rename, disable or enable a member; set its webhook URL or program shard',
     plane: 'admin',
     request: AdminClientUpdateRequest,
+    response: Client,
     handle: async ({ storage, secrets, input }) => clientView(await updateClient(storage, secrets, input)),
   });
 
   register(app, {
     path: '/admin/client/secret/rotate',
+    summary: 'Rotate a member\'s secret: the old one stops working at once',
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
+    response: ClientCredentials,
     async handle({ storage, secrets, input }) {
       const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
       return { client_id: client.id, secret };
@@ -64,44 +83,56 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/shard/list',
+    summary: 'List every database: its size, and each user shard\'s programs',
     plane: 'admin',
     request: AdminShardListRequest,
+    response: AdminShardListResponse,
     handle: ({ storage }) => shardList(storage),
   });
 
   register(app, {
     path: '/admin/program/get',
+    summary: 'Get any member\'s program, with its client and shard',
     plane: 'admin',
     request: AdminProgramGetRequest,
+    response: AdminProgram,
     handle: async ({ storage, input }) => programAdminView(await findProgram(storage, input.program_id)),
   });
 
   register(app, {
     path: '/admin/program/metrics',
+    summary: 'What a program\'s Durable Object has cost in D1',
     plane: 'admin',
     request: AdminProgramGetRequest,
+    response: AdminProgramMetricsResponse,
     handle: async ({ programs, input }) => ({ metrics: await programs.programMetrics(input.program_id) }),
   });
 
   register(app, {
     path: '/admin/beacon_user/import',
+    summary: 'Import up to 100 of a member\'s existing users into a program (onboarding)',
     plane: 'admin',
     request: AdminBeaconUserImportRequest,
+    response: AdminBeaconUserImportResponse,
     maxBodyBytes: 1024 * 1024,
     handle: ({ programs, input }) => programs.importBeaconUsers(input.program_id, input.users),
   });
 
   register(app, {
     path: '/admin/fanout/dead_letter/list',
+    summary: 'List the fan-out pages that failed every retry, newest first',
     plane: 'admin',
     request: AdminFanoutDeadLetterListRequest,
+    response: AdminFanoutDeadLetterListResponse,
     handle: ({ storage, secrets, input }) => listFanoutDeadLetters(storage, secrets, input.cursor),
   });
 
   register(app, {
     path: '/admin/fanout/dead_letter/retry',
+    summary: 'Send a dead-lettered fan-out page again',
     plane: 'admin',
     request: AdminFanoutDeadLetterRetryRequest,
+    response: FanoutDeadLetter,
     handle: ({ env, storage, input }) => retryFanoutDeadLetter(storage, input.dead_letter_id, (page) => sendFanoutPages(env, [{ page }])),
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BeaconUserRequestData } from './beacon-user';
-import { ClientUserId, Cursor, nonBlank, ObjectId, WebhookUrl } from './fields';
+import { Program } from './dashboard';
+import { BeaconUserStatus, ClientUserId, Cursor, NextCursor, nonBlank, ObjectId, Timestamp, WebhookUrl } from './fields';
 
 const ClientName = nonBlank(100);
 
@@ -34,3 +35,68 @@ export const AdminShardListRequest = z.strictObject({});
 
 export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
 export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });
+
+// Answers.
+
+/** A client's credentials: the secret is shown here once and stored only as a digest. */
+export const ClientCredentials = z.object({ client_id: z.string(), secret: z.string() });
+
+export const Client = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  webhook_url: z.string().nullable(),
+  disabled: z.boolean(),
+  home_shard: z.int().meta({ description: "The user shard of the client's `/user` users and, by default, its programs." }),
+  program_shard: z.int().meta({ description: 'The user shard new programs of this client go to.' }),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const AdminClientListResponse = z.object({ clients: z.array(Client), next_cursor: NextCursor });
+
+const Bytes = z.int().nullable().meta({ description: 'The database size in bytes, as D1 reports it.' });
+
+export const AdminShardListResponse = z.object({
+  control: z.object({ size_bytes: Bytes }),
+  user_shards: z.array(z.object({ shard: z.int(), open: z.boolean(), programs: z.int(), size_bytes: Bytes })),
+  index_shards: z.array(z.object({ shard: z.int(), size_bytes: Bytes })),
+});
+
+export const AdminProgram = Program.extend({
+  client_id: z.string(),
+  shard: z.int().meta({ description: 'The user shard the program lives in.' }),
+});
+
+export const AdminProgramMetricsResponse = z.object({
+  metrics: z
+    .object({
+      calls: z.int(),
+      d1_round_trips: z.int(),
+      d1_rows_read: z.int(),
+      d1_rows_written: z.int(),
+      d1_round_trips_per_call: z.number(),
+    })
+    .meta({ description: "What the program's Durable Object has cost in D1 since it started." }),
+});
+
+export const AdminBeaconUserImportResponse = z.object({
+  beacon_users: z
+    .array(
+      z.union([
+        z.object({ client_user_id: z.string(), beacon_user_id: z.string(), version: z.int(), status: BeaconUserStatus }),
+        z.object({ client_user_id: z.string(), error: z.object({ error_code: z.string(), error_message: z.string() }) }),
+      ]),
+    )
+    .meta({ description: "Each user's outcome, in the order given: the Beacon User (new, or the existing one unchanged), or why it was refused." }),
+});
+
+export const FanoutDeadLetter = z.object({
+  id: z.string(),
+  beacon_report_id: z.string(),
+  pass: z.int(),
+  shard: z.int(),
+  created_at: Timestamp,
+  retried_at: Timestamp.nullable(),
+});
+
+export const AdminFanoutDeadLetterListResponse = z.object({ dead_letters: z.array(FanoutDeadLetter), next_cursor: NextCursor });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ProgramSettingsInput } from '../matching/settings';
-import { BeaconUserStatus, Cursor, nonBlank, ObjectId } from './fields';
+import { DuplicateRule, ProgramSettingsInput } from '../matching/settings';
+import { BeaconUserStatus, Cursor, NextCursor, nonBlank, ObjectId, Timestamp } from './fields';
 
 const ProgramName = nonBlank(100);
 
@@ -14,3 +14,21 @@ export const ProgramUpdateRequest = z.strictObject({
 });
 
 export const DashboardUserReviewRequest = z.strictObject({ beacon_user_id: ObjectId, status: BeaconUserStatus });
+
+// Answers.
+
+export const ProgramSettings = z.object({
+  duplicate_rules: z.array(DuplicateRule),
+  duplicates_to_pending_review: z.boolean(),
+  flag_network_fraud: z.boolean(),
+});
+
+export const Program = z.object({
+  id: z.string(),
+  name: z.string(),
+  settings: ProgramSettings,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const ProgramListResponse = z.object({ programs: z.array(Program), next_cursor: NextCursor });

@@ -145,3 +145,9 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 export const WebhookUrl = z.string().max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
 
 export const BeaconUserStatus = z.enum(BEACON_USER_STATUSES, `must be one of ${BEACON_USER_STATUSES.join(', ')}`);
+
+// Fields of answers (the dashboard and admin planes' response schemas).
+
+/** ISO 8601 UTC with `Z`, to the second. */
+export const Timestamp = z.iso.datetime();
+export const NextCursor = z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REPORT_TYPES } from '../vocabulary';
-import { Cursor, ObjectId, PastDate } from './fields';
+import { Cursor, ObjectId, PastDate, Timestamp } from './fields';
 
 export const BeaconReportType = z.enum(REPORT_TYPES, `must be one of ${REPORT_TYPES.join(', ')}`);
 export type BeaconReportType = z.output<typeof BeaconReportType>;
@@ -38,3 +38,13 @@ export const DashboardReportUpdateRequest = z.strictObject({
 });
 export const DashboardReportDeleteRequest = z.strictObject({ beacon_report_id: ObjectId });
 export const DashboardReportSyndicationConfirmRequest = z.strictObject({ beacon_report_syndication_id: ObjectId });
+
+// Answers.
+
+export const DashboardReportDeleteResponse = z.object({ beacon_report_id: z.string(), deleted_at: Timestamp });
+
+/** What `/dashboard/report_syndication/confirm` adds to Plaid's syndication. */
+export const SyndicationConfirmation = z.object({
+  confirmed_at: Timestamp.nullable(),
+  confirmed_by: z.string().nullable().meta({ description: 'The `dashboard_user_id` of the analyst who confirmed it.' }),
+});

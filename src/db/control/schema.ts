@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
+import { ENVIRONMENTS } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user
@@ -45,7 +46,7 @@ export const webhookKeys = sqliteTable(
   'webhook_keys',
   {
     kid: text('kid').primaryKey(),
-    environment: text('environment', { enum: ['sandbox', 'production'] }).notNull(),
+    environment: text('environment', { enum: ENVIRONMENTS }).notNull(),
     publicJwk: text('public_jwk', { mode: 'json' }).$type<{ kty: 'EC'; crv: 'P-256'; x: string; y: string }>().notNull(),
     privateJwk: text('private_jwk').notNull(),
     createdAt: integer('created_at').notNull(),

@@ -4,7 +4,8 @@
  * `/user` users live in its home shard. */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES } from '../../vocabulary';
+import type { toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../matching/compare';
+import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, WEBHOOK_CODES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** The current state of each Beacon User; every version is in `beacon_user_versions`. */
@@ -65,7 +66,7 @@ export const webhookEvents = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull().unique(),
     clientId: text('client_id').notNull(),
-    webhookCode: text('webhook_code').notNull(),
+    webhookCode: text('webhook_code', { enum: WEBHOOK_CODES }).notNull(),
     payload: text('payload', { mode: 'json' }).notNull(),
     createdAt: text('created_at').notNull(),
     /** When the event was handed to the delivery queue; null until then (the sweep retries). */
@@ -140,7 +141,7 @@ export const beaconDuplicates = sqliteTable(
     beaconUser2Id: text('beacon_user2_id').notNull(),
     beaconUser2Version: integer('beacon_user2_version').notNull(),
     pair: text('pair').notNull().unique(),
-    analysis: text('analysis', { mode: 'json' }).notNull(),
+    analysis: text('analysis', { mode: 'json' }).$type<ReturnType<typeof toMatchSummaryAnalysis>>().notNull(),
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('beacon_duplicates_by_user1').on(t.beaconUser1Id), index('beacon_duplicates_by_user2').on(t.beaconUser2Id)],
@@ -202,7 +203,7 @@ export const reportSyndications = sqliteTable(
     reportClientId: text('report_client_id').notNull(),
     reportProgramId: text('report_program_id').notNull(),
     reportedUserId: text('reported_user_id').notNull(),
-    analysis: text('analysis', { mode: 'json' }).notNull(),
+    analysis: text('analysis', { mode: 'json' }).$type<ReturnType<typeof toReportSyndicationAnalysis>>().notNull(),
     createdAt: text('created_at').notNull(),
     confirmedAt: text('confirmed_at'),
     confirmedBy: text('confirmed_by'),
