@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PLAID_SPEC_JSON } from '../generated/plaid-spec';
 import type { Plane } from './auth';
-import { isPlaidResponse, NULLABLE_IN_RESPONSES } from '../schemas/plaid';
+import { isPlaidResponse, NULLABLE_IN_RESPONSES, REQUEST_DEPARTURES } from '../schemas/plaid';
 import { PLAID_VERSION, type RegisteredEndpoint, type ResponseContract } from './endpoint';
 
 type JsonSchema = Record<string, unknown>;
@@ -65,8 +65,19 @@ const pascalName = (path: string) =>
 
 const operationIdOf = (path: string) => pascalName(path).replace(/^./, (c) => c.toLowerCase());
 
-function fromZod(schema: z.ZodType): JsonSchema {
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/** A zod schema as the document shows it: what a request may send (`io: 'input'`), without
+ * the noise zod adds for readers — the regex of a named `format`, and the bounds of a safe
+ * integer. */
+export function fromZod(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format) delete jsonSchema.pattern;
+      if (jsonSchema.type === 'integer' && jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+      if (jsonSchema.type === 'integer' && jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+    },
+  }) as JsonSchema;
   return json;
 }
 
@@ -98,6 +109,14 @@ function withDepartures(name: string, schema: JsonSchema): JsonSchema {
   const properties = { ...(schema.properties as Record<string, JsonSchema>) };
   for (const property of nullable) properties[property] = { anyOf: [properties[property], { type: 'null' }] };
   return { ...schema, properties };
+}
+
+/** Plaid's description of an operation, and where this network departs from it. */
+function describePlaidOperation(path: string, description: string): string {
+  const departures = REQUEST_DEPARTURES.filter((d) => d.paths.includes(path));
+  if (!departures.length) return description;
+  const list = departures.map((d) => `- \`${d.field}\`: ${d.reason}`).join('\n');
+  return `${description}\n\n**On Beacon Network:**\n\n${list}`;
 }
 
 /** Builds the document; its `servers` are the caller's to add (the deployment's own URL). */
@@ -141,7 +160,7 @@ export function openApiDocument(endpoints: readonly RegisteredEndpoint[]) {
         operationId: plaid?.operationId ?? operationIdOf(endpoint.path),
         tags: [plane.tag],
         summary: endpoint.summary,
-        ...(plaid?.description ? { description: plaid.description } : {}),
+        ...(plaid ? { description: describePlaidOperation(endpoint.path, plaid.description) } : {}),
         security: plane.security,
         ...(endpoint.plane === 'api' ? { parameters: [{ $ref: '#/components/parameters/PlaidVersion' }] } : {}),
         requestBody: { required: true, content: { 'application/json': { schema: requestSchema(endpoint) } } },

@@ -20,16 +20,8 @@ export const GivenName = nonBlank(100);
 export const FamilyName = nonBlank(100);
 export const Name = z.strictObject({ given_name: GivenName, family_name: FamilyName });
 
-function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** `YYYY-MM-DD`, a real calendar date. */
-export const ISO8601Date = z.string().refine(isCalendarDate, 'must be a real calendar date in the format YYYY-MM-DD');
+/** `YYYY-MM-DD`, a real calendar date (leap days included). */
+export const ISO8601Date = z.iso.date('must be a real calendar date in the format YYYY-MM-DD');
 /** A calendar date that is not in the future (UTC). */
 export const PastDate = ISO8601Date.refine((d) => d <= today(), 'must not be in the future');
 

@@ -12,7 +12,8 @@ export const FraudAmount = z.strictObject({
     .number()
     .min(0, 'must not be negative')
     .max(1e12, 'must be at most 1000000000000')
-    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimals'),
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimals')
+    .meta({ format: 'double' }),
 });
 export type FraudAmount = z.output<typeof FraudAmount>;
 

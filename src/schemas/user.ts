@@ -44,11 +44,12 @@ export const ConsumerReportUserIdentity = z.strictObject({
   ssn_full: z.string().regex(/^\d{3}-?\d{2}-?\d{4}$/, 'must be a 9-digit SSN (ddd-dd-dddd)').nullish(),
   ssn_last_4: z.string().regex(/^\d{4}$/, 'must be 4 digits').nullish(),
   date_of_birth: PastDate.nullable(),
+  /** As Plaid's AddressData: every field required, all but `street` may be null. */
   primary_address: z.strictObject({
-    city: optionalText(100),
-    region: optionalText(50),
+    city: z.string().max(100).nullable(),
+    region: z.string().max(50).nullable(),
     street: nonBlank(100),
-    postal_code: optionalText(20),
+    postal_code: z.string().max(20).nullable(),
     country: CountryCode.nullable(),
   }),
 });

@@ -15,6 +15,7 @@ import type { FanoutMessage } from '../../src/queues/messages';
 import { loadSecrets } from '../../src/secrets';
 import { admin, api, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { syndicationCount } from './support/network';
+import { expectContractShape } from './support/spec';
 import { inIndexShards, inUserShards, writeInUserShards } from './support/storage';
 
 async function member(settings?: Record<string, unknown>) {
@@ -148,8 +149,12 @@ describe('a fan-out that stops part-way', () => {
     await sweep();
     expect(await state()).toBe('dead');
 
-    const letter = (await admin('/admin/fanout/dead_letter/list')).body.dead_letters.find((d: { beacon_report_id: string }) => d.beacon_report_id === made.id);
-    expect((await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: letter.id })).status).toBe(200);
+    const listed = await admin('/admin/fanout/dead_letter/list');
+    expectContractShape('/admin/fanout/dead_letter/list', listed.body);
+    const letter = listed.body.dead_letters.find((d: { beacon_report_id: string }) => d.beacon_report_id === made.id);
+    const retried = await admin('/admin/fanout/dead_letter/retry', { dead_letter_id: letter.id });
+    expect(retried.status).toBe(200);
+    expectContractShape('/admin/fanout/dead_letter/retry', retried.body);
     await expect.poll(state, { timeout: 10_000 }).toBe('done');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PAGE_SIZE } from '../../src/lib/cursor';
 import { dashboard, expectError, newClient } from './support/api';
+import { expectContractShape } from './support/spec';
 import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/webhooks';
 
 const list = (client: Parameters<typeof dashboard>[0], body: Record<string, unknown> = {}) => dashboard(client, '/dashboard/webhook/delivery/list', body);
@@ -86,6 +87,7 @@ describe('the delivery log', () => {
 
     await receiver.answer({ status: 200 });
     const retried = await dashboard(client, '/dashboard/webhook/delivery/retry', { delivery_id: id });
+    expectContractShape('/dashboard/webhook/delivery/retry', retried.body);
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     expect(retried.body.delivery).toMatchObject({ delivery_id: id, status: 'pending', attempts: 1, given_up_at: null, next_attempt_at: null });
 
