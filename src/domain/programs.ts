@@ -1,12 +1,13 @@
-import { and, eq, gt } from 'drizzle-orm';
-import { control, type Storage } from '../db';
+import { and, count, eq, gt } from 'drizzle-orm';
+import { control, userShard, type Storage } from '../db';
 import { errors } from '../errors';
 import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newId } from '../lib/ids';
 import { nowTimestamp } from '../lib/time';
 import type { Secrets } from '../secrets';
 import type { Client } from './clients';
-import { placeProgram, rememberProgramPlace } from './directory';
+import { findProgramPlace, placeProgram, rememberProgramPlace } from './directory';
+import { BEACON_USER_STATUSES, type BeaconUserStatus } from '../vocabulary';
 import { applySettings, DEFAULT_SETTINGS, type ProgramSettingsInput } from '../matching/settings';
 
 export type Program = typeof control.programs.$inferSelect;
@@ -50,6 +51,22 @@ export async function findProgram(storage: Storage, programId: string): Promise<
   const row = await storage.control.select().from(control.programs).where(eq(control.programs.id, programId)).get();
   if (!row) throw errors.notFound('program_id');
   return row;
+}
+
+/** How many Beacon Users a program has, in all and by status (for the operator, e.g. after an
+ * import). It reads every user row of the program: the cost grows with the program. */
+export async function countBeaconUsers(storage: Storage, programId: string) {
+  const { shard } = await findProgramPlace(storage, programId);
+  const { beaconUsers } = userShard;
+  const rows = await storage
+    .userShard(shard)
+    .select({ status: beaconUsers.status, n: count() })
+    .from(beaconUsers)
+    .where(eq(beaconUsers.programId, programId))
+    .groupBy(beaconUsers.status)
+    .all();
+  const byStatus = Object.fromEntries(BEACON_USER_STATUSES.map((status) => [status, rows.find((r) => r.status === status)?.n ?? 0])) as Record<BeaconUserStatus, number>;
+  return { total: rows.reduce((sum, r) => sum + r.n, 0), ...byStatus };
 }
 
 /** A program of this client; another client's program is "not found", like an unknown id. */

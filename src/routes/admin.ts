@@ -1,6 +1,6 @@
 import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
 import { shardList } from '../domain/directory';
-import { findProgram, programAdminView } from '../domain/programs';
+import { countBeaconUsers, findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
 import { sendFanoutPages } from '../queues/outbox';
@@ -101,11 +101,14 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/program/metrics',
-    summary: 'What a program\'s Durable Object has cost in D1',
+    summary: 'How many Beacon Users a program has, by status, and what its Durable Object has cost in D1',
     plane: 'admin',
     request: AdminProgramGetRequest,
     response: AdminProgramMetricsResponse,
-    handle: async ({ programs, input }) => ({ metrics: await programs.programMetrics(input.program_id) }),
+    handle: async ({ storage, programs, input }) => {
+      const [metrics, beacon_users] = await Promise.all([programs.programMetrics(input.program_id), countBeaconUsers(storage, input.program_id)]);
+      return { metrics, beacon_users };
+    },
   });
 
   register(app, {

@@ -77,6 +77,9 @@ export const AdminProgramMetricsResponse = z.object({
       d1_round_trips_per_call: z.number(),
     })
     .meta({ description: "What the program's Durable Object has cost in D1 since it started." }),
+  beacon_users: z
+    .object({ total: z.int(), rejected: z.int(), pending_review: z.int(), cleared: z.int() })
+    .meta({ description: 'How many Beacon Users the program has, in all and by status (counted: the cost grows with the program).' }),
 });
 
 export const AdminBeaconUserImportResponse = z.object({

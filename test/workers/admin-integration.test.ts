@@ -122,6 +122,10 @@ describe('/admin/beacon_user/import', () => {
     ]);
     const imported = await api(client, '/beacon/user/get', { beacon_user_id: answer.body.beacon_users[0].beacon_user_id });
     expect(imported.body.audit_trail).toEqual({ source: 'bulk_import', dashboard_user_id: null, timestamp: expect.any(String) });
+
+    // The operator counts what the program holds: the user created before and the two imported.
+    const { body } = await admin('/admin/program/metrics', { program_id: program });
+    expect(body.beacon_users).toEqual({ total: 3, rejected: 0, pending_review: 1, cleared: 2 });
   });
 
   it('validates every user before importing any', async () => {
