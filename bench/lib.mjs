@@ -165,17 +165,8 @@ const GIVEN = ['Leslie', 'Ann', 'April', 'Ron', 'Tom', 'Donna', 'Ben', 'Chris', 
 const CITIES = [['Pawnee', 'IN'], ['Eagleton', 'IN'], ['Indianapolis', 'IN'], ['Chicago', 'IL'], ['Boston', 'MA'], ['Denver', 'CO']];
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
-/** A small deterministic generator (mulberry32), so runs are repeatable. */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator, so runs are repeatable. */
+export { random } from '../test/e2e/support/people.ts';
 
 /** A distinct synthetic person: a random family name, birth date, address, email and phone. */
 export function person(rand) {

@@ -10,7 +10,7 @@ describe('the API reference under wrangler dev', () => {
   it('serves an OpenAPI document that an OpenAPI 3.1 validator accepts', async () => {
     const response = await fetch(`${baseUrl}/openapi.json`);
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as Record<string, any>;
     expect(document.servers).toEqual([{ url: baseUrl, description: 'This deployment' }]);
 
     const validator = new Validator();
@@ -23,7 +23,7 @@ describe('the API reference under wrangler dev', () => {
   });
 
   it('(the validator refuses a broken document)', async () => {
-    const document = await (await fetch(`${baseUrl}/openapi.json`)).json();
+    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, any>;
     const broken = { ...document, paths: { ...document.paths, '/admin/client/get': { post: { responses: 'none' } } } };
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
