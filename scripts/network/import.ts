@@ -106,7 +106,7 @@ export async function importFile(admin: AdminPlane, options: ImportOptions): Pro
 
   // Chunks in file order; the checkpoint advances over the ones done, with no gap.
   const chunks: Chunk[] = [];
-  let inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
   let fatal: unknown;
   let doneOutOfOrder = 0;
   const show = () =>
@@ -118,6 +118,7 @@ export async function importFile(admin: AdminPlane, options: ImportOptions): Pro
       rate: (checkpoint.rows_done + doneOutOfOrder - startedWith) / Math.max(0.001, (Date.now() - started) / 1000),
     });
 
+  let lastSaved = checkpoint.rows_done;
   const advance = () => {
     let report = '';
     while (chunks[0]?.done) {
@@ -136,7 +137,6 @@ export async function importFile(admin: AdminPlane, options: ImportOptions): Pro
     saveCheckpoint(checkpointPath, checkpoint);
     lastSaved = checkpoint.rows_done;
   };
-  let lastSaved = checkpoint.rows_done;
 
   const dispatch = (rows: Row[]) => {
     const chunk: Chunk = { rows, done: false, imported: 0, refusals: rows.flatMap((row) => row.refusals.map((refusal) => ({ row, refusal }))) };
@@ -177,7 +177,6 @@ export async function importFile(admin: AdminPlane, options: ImportOptions): Pro
     if (pending.length && !fatal && !options.signal?.aborted) dispatch(pending);
   } finally {
     await Promise.all(inFlight);
-    inFlight = new Set();
     progress.stop();
   }
   if (fatal) throw fatal;

@@ -75,7 +75,9 @@ export const PLAID_VERSION = '2020-09-14';
  * configuration, JSON body, credentials of its plane, request schema, handler. */
 export function register<P extends Plane, S extends z.ZodType, R extends ContractOf<P>>(app: App, endpoint: Endpoint<P, S, R>): void {
   const { path, plane, summary, request, response, maxBodyBytes } = endpoint;
-  registries.set(app, [...endpointsOf(app), { path, plane, summary, request, response, ...(maxBodyBytes ? { maxBodyBytes } : {}) }]);
+  let registered = registries.get(app);
+  if (!registered) registries.set(app, (registered = []));
+  registered.push({ path, plane, summary, request, response, ...(maxBodyBytes ? { maxBodyBytes } : {}) });
   app.post(endpoint.path, async (c: Context<AppEnv>) => {
     const secrets = await loadSecrets(c.env);
     const version = c.req.header('plaid-version');
