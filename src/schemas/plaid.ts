@@ -62,7 +62,7 @@ type NullableIn<T, Keys extends PropertyKey> = Omit<T, Keys> & { [K in Keys & ke
 
 /** What travels as JSON for a type of the `plaid` SDK: its enums as their string values,
  * its `Set`s (arrays with `uniqueItems`) as arrays, without its index signatures. */
-export type Wire<T> = T extends string
+type Wire<T> = T extends string
   ? `${T}`
   : T extends number | boolean | null | undefined
     ? T
