@@ -8,6 +8,7 @@ import { identityFromRequest, patchIdentity } from '../domain/beacon-users/ident
 import { checkIdentity } from '../domain/beacon-users/prepare';
 import { locateBeaconUser, openIdentity } from '../domain/beacon-users/store';
 import { beaconUserView } from '../domain/beacon-users/view';
+import { getClient } from '../domain/clients';
 import { findProgramPlace, ownProgramPlace } from '../domain/directory';
 import type { ImportBeaconUsers } from '../domain/beacon-users/service';
 import type { UpdateProgram } from '../domain/programs';
@@ -15,7 +16,7 @@ import type { ApplyNetworkReport, NetworkCalls } from '../domain/reports/fanout'
 import type { confirmSyndication, CreateReport, UpdateReport } from '../domain/reports/service';
 import { locateReport, locateSyndication } from '../domain/reports/store';
 import type { Env } from '../env';
-import { capture, PlaidError } from '../errors';
+import { capture, errors, PlaidError } from '../errors';
 import { newId } from '../lib/ids';
 import { nowTimestamp } from '../lib/time';
 import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../schemas/beacon-user';
@@ -59,7 +60,8 @@ export class ProgramGateway implements NetworkCalls {
   /** `/admin/beacon_user/import`: each user checked here (a few at a time), then written in
    * order by the program's object. A user whose check fails is reported, not fatal. */
   async importBeaconUsers(programId: string, users: { client_user_id: string; user: BeaconUserRequestData }[]) {
-    await findProgramPlace(this.storage, programId);
+    const { clientId } = await findProgramPlace(this.storage, programId);
+    if ((await getClient(this.storage, clientId)).disabled) throw errors.refused('the program belongs to a disabled client: enable it first (/admin/client/update)');
     const secrets = await loadSecrets(this.env);
     const prepared: ImportBeaconUsers['users'] = [];
     for (let i = 0; i < users.length; i += IMPORT_CONCURRENCY) {
@@ -86,7 +88,7 @@ export class ProgramGateway implements NetworkCalls {
     if (!input.patch) return unchanged();
     const checked = await checkIdentity(this.storage, secrets, record.user.id, patchIdentity(current, input.patch, nowTimestamp()));
     // Data identical to the current version is not a change: no new version.
-    if (checked.digest === record.user.identityDigest) return unchanged();
+    if (checked.digests.includes(record.user.identityDigest)) return unchanged();
     const patch = input.patch;
     return this.#call(record.user.programId, (o) =>
       o.updateBeaconUser(record.user.programId, { beaconUserId: record.user.id, patch, checked, basedOn: record.user.version, actor }),

@@ -1,4 +1,4 @@
-import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
+import { clientView, createClient, getClient, listClients, revokePreviousSecret, rotateClientSecret, updateClient } from '../domain/clients';
 import { shardList } from '../domain/directory';
 import { findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
@@ -9,6 +9,7 @@ import {
   AdminClientCreateRequest,
   AdminClientGetRequest,
   AdminClientListRequest,
+  AdminClientSecretRevokePreviousRequest,
   AdminClientSecretRotateRequest,
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
@@ -57,9 +58,16 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
     async handle({ storage, secrets, input }) {
-      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
-      return { client_id: client.id, secret };
+      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id, input.previous_secret_valid_seconds ?? 0);
+      return { client_id: client.id, secret, previous_secret_expires_at: client.previousSecretExpiresAt };
     },
+  });
+
+  register(app, {
+    path: '/admin/client/secret/revoke_previous',
+    plane: 'admin',
+    request: AdminClientSecretRevokePreviousRequest,
+    handle: async ({ storage, input }) => clientView(await revokePreviousSecret(storage, input.client_id)),
   });
 
   register(app, {

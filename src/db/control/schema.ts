@@ -5,15 +5,18 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import type { ProgramSettings } from '../../matching/settings';
 import { timestamps } from '../columns';
 
-/** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user
- * shard that holds the client's `/user` users (fixed); its new programs go there too unless
- * the operator names another shard in `program_shard`. */
+/** Member companies. The secret is stored only as a keyed digest; after a rotation with an
+ * overlap, the previous secret's digest keeps working until `previous_secret_expires_at`.
+ * `home_shard` is the user shard that holds the client's `/user` users (fixed); its new
+ * programs go there too unless the operator names another shard in `program_shard`. */
 export const clients = sqliteTable('clients', {
   // `seq` orders listings; ids are random.
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   id: text('id').notNull().unique(),
   name: text('name').notNull(),
   secretDigest: text('secret_digest').notNull(),
+  previousSecretDigest: text('previous_secret_digest'),
+  previousSecretExpiresAt: text('previous_secret_expires_at'),
   webhookUrl: text('webhook_url'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   homeShard: integer('home_shard').notNull(),

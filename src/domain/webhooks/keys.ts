@@ -120,7 +120,7 @@ async function newKeyRow(secrets: Secrets): Promise<WebhookKeyRow> {
     kid,
     environment: secrets.environment,
     publicJwk: { kty: 'EC', crv: 'P-256', x: pub.x!, y: pub.y! },
-    privateJwk: await sealJson(secrets.piiKey, priv, sealContext(kid)),
+    privateJwk: await sealJson(secrets.webhookSealingKey, priv, sealContext(kid)),
     createdAt: unixNow(),
     expiresAt: null,
   };
@@ -130,7 +130,7 @@ function importPrivateKey(secrets: Secrets, row: WebhookKeyRow): Promise<CryptoK
   let key = imported.get(row.kid);
   if (!key) {
     key = (async () => {
-      const jwk = await openJson<JWK>(secrets.piiKey, row.privateJwk, sealContext(row.kid));
+      const jwk = await openJson<JWK>(secrets.webhookSealingKey, row.privateJwk, sealContext(row.kid));
       return (await importJWK(jwk, 'ES256')) as CryptoKey;
     })();
     key.catch(() => imported.delete(row.kid));
