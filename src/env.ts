@@ -1,5 +1,5 @@
 import type { BeaconProgram } from './durable/beacon-program';
-import type { FanoutMessage, WebhookMessage } from './queues/messages';
+import type { FanoutMessage, MaintenanceMessage, WebhookMessage } from './queues/messages';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
 export type Environment = 'sandbox' | 'production';
@@ -23,6 +23,8 @@ export interface Env {
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   /** Network fan-out of new fraud reports, a page at a time. */
   FANOUT_QUEUE: Queue<FanoutMessage>;
+  /** Background work: the steps of a key rotation. */
+  MAINTENANCE_QUEUE: Queue<MaintenanceMessage>;
   ENVIRONMENT: string;
   /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
    * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */

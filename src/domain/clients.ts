@@ -1,7 +1,7 @@
 import { eq, gt } from 'drizzle-orm';
 import { control, type Storage } from '../db';
 import { errors } from '../errors';
-import { constantTimeEqual, keyedDigest, keyedDigests } from '../lib/crypto';
+import { constantTimeEqual, credentialDigest, credentialDigests } from '../lib/crypto';
 import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newClientId, newClientSecret } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
@@ -40,8 +40,8 @@ const refusedCredentials = new IsolateCache<true>(10_000, 60_000);
 /** Waits until every isolate has dropped what it knew of a client before the change. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS));
 
-/** Which of the client's secrets `digests` (the given secret's digest under each HMAC key,
- * current first) is: `digestIndex` says under which key the stored digest was made. */
+/** Which of the client's secrets `digests` (lib/crypto.ts credentialDigests) is; a
+ * `digestIndex` above 0 means the stored digest is a former HMAC one. */
 function matchSecret(client: Client, digests: string[], now: string): { column: 'secretDigest' | 'previousSecretDigest'; digestIndex: number } | null {
   for (const [digestIndex, digest] of digests.entries()) {
     if (constantTimeEqual(digest, client.secretDigest)) return { column: 'secretDigest', digestIndex };
@@ -51,18 +51,20 @@ function matchSecret(client: Client, digests: string[], now: string): { column: 
   return null;
 }
 
+const secretDigests = (secrets: Secrets, secret: string) => credentialDigests(secrets.hmacKey, 'credential', secret);
+
 /** The client, if this isolate has recently read it and the secret is one of its secrets: no
  * I/O. Requests that are not recognised so go through the per-source limit first. */
 export async function recognisedClient(secrets: Secrets, clientId: string, secret: string): Promise<Client | undefined> {
   const client = recentClients.get(clientId);
   if (!client || client.disabled) return undefined;
-  return matchSecret(client, await keyedDigests(secrets.hmacKey, 'credential', secret), nowTimestamp()) ? client : undefined;
+  return matchSecret(client, await secretDigests(secrets, secret), nowTimestamp()) ? client : undefined;
 }
 
 /** Authenticates API and dashboard calls. Unknown id, wrong secret and disabled client
  * get the same answer; the secret is compared by digest in constant time. */
 export async function authenticateClient(storage: Storage, secrets: Secrets, clientId: string, secret: string): Promise<Client> {
-  const digests = await keyedDigests(secrets.hmacKey, 'credential', secret);
+  const digests = await secretDigests(secrets, secret);
   const refusal = `${clientId}\u0000${digests[0]}`;
   if (refusedCredentials.get(refusal)) throw errors.invalidApiKeys();
   const now = nowTimestamp();
@@ -80,9 +82,10 @@ export async function authenticateClient(storage: Storage, secrets: Secrets, cli
   }
   if (client.disabled) throw errors.invalidApiKeys();
   if (match.digestIndex > 0) {
-    // Made under the previous HMAC key: store it under the current one, as the key rotation
-    // cannot (it never sees the secret).
-    await storage.control.update(control.clients).set({ [match.column]: digests[0] }).where(eq(control.clients.id, client.id));
+    await storage.control
+      .update(control.clients)
+      .set({ [match.column]: digests[0], ...(match.column === 'secretDigest' ? { secretHmacKid: null } : {}) })
+      .where(eq(control.clients.id, client.id));
     recentClients.delete(client.id);
   }
   return client;
@@ -96,7 +99,7 @@ export async function createClient(storage: Storage, secrets: Secrets, input: { 
     .values({
       id: newClientId(),
       name: input.name,
-      secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
+      secretDigest: await credentialDigest(secret),
       webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets),
       homeShard: await placeClient(storage),
       createdAt: now,
@@ -171,7 +174,7 @@ export async function rotateClientSecret(storage: Storage, secrets: Secrets, cli
   const client = await storage.control
     .update(control.clients)
     .set({
-      secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
+      secretDigest: await credentialDigest(secret),
       previousSecretDigest: overlapSeconds > 0 ? current.secretDigest : null,
       previousSecretExpiresAt: overlapSeconds > 0 ? timestampAt(Date.now() + overlapSeconds * 1000) : null,
       updatedAt: nowTimestamp(),

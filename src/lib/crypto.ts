@@ -55,7 +55,8 @@ export async function openJson<T>(ring: KeyRing, sealed: string, context: string
 }
 
 /** Purposes of keyed digests; the purpose is part of the MAC input so digests made for
- * one purpose never equal digests made for another. */
+ * one purpose never equal digests made for another. (`credential` and `user-token` only
+ * to recognise credentials stored before they were stored as SHA-256.) */
 export type DigestPurpose = 'credential' | 'user-token' | 'identity' | 'cursor' | 'blocking-key';
 
 async function digestWith(key: CryptoKey, purpose: DigestPurpose, value: string): Promise<string> {
@@ -72,6 +73,20 @@ export function keyedDigest(ring: KeyRing, purpose: DigestPurpose, value: string
  * digest may be while a rotation moves rows from the previous key to the current one. */
 export function keyedDigests(ring: KeyRing, purpose: DigestPurpose, value: string): Promise<string[]> {
   return Promise.all(ringKeys(ring).map((k) => digestWith(k.key, purpose, value)));
+}
+
+/** What a credential (a client secret, a user token) is stored as: its SHA-256, base64url.
+ * Credentials are long random values, so a keyed digest would add nothing, and an unkeyed
+ * one is untouched by key rotations. */
+export async function credentialDigest(credential: string): Promise<string> {
+  return toBase64Url(await secretDigest(credential));
+}
+
+/** What a stored credential digest may be: the SHA-256 first, then the HMAC under each
+ * configured key that credentials were stored as before (`legacyPurpose`; such a digest is
+ * replaced by the SHA-256 when the credential is next used). */
+export async function credentialDigests(ring: KeyRing, legacyPurpose: DigestPurpose, credential: string): Promise<string[]> {
+  return [await credentialDigest(credential), ...(await keyedDigests(ring, legacyPurpose, credential))];
 }
 
 /** Constant-time comparison of two digests of one kind (they have a fixed length, so the

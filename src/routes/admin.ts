@@ -1,8 +1,10 @@
 import { clientView, createClient, getClient, listClients, revokePreviousSecret, rotateClientSecret, updateClient } from '../domain/clients';
 import { shardList } from '../domain/directory';
+import { rotationStatus, startRotation } from '../domain/key-rotation';
 import { findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
+import { sendRotationSteps } from '../queues/maintenance';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
@@ -14,13 +16,14 @@ import {
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
   AdminFanoutDeadLetterRetryRequest,
+  AdminKeyRotationRequest,
   AdminProgramGetRequest,
   AdminShardListRequest,
 } from '../schemas/admin';
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
  * programs live and what they cost, the import of a member's existing users at onboarding,
- * and the fan-out's dead letters. */
+ * the fan-out's dead letters, and bringing stored data to new keys. */
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
@@ -111,5 +114,22 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminFanoutDeadLetterRetryRequest,
     handle: ({ env, storage, input }) => retryFanoutDeadLetter(storage, input.dead_letter_id, (page) => sendFanoutPages(env, [{ page }])),
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/start',
+    plane: 'admin',
+    request: AdminKeyRotationRequest,
+    async handle({ env, storage, secrets }) {
+      await sendRotationSteps(env, await startRotation(storage, secrets));
+      return rotationStatus(storage, secrets);
+    },
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/status',
+    plane: 'admin',
+    request: AdminKeyRotationRequest,
+    handle: ({ storage, secrets }) => rotationStatus(storage, secrets),
   });
 }

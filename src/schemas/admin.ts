@@ -43,5 +43,7 @@ export const AdminBeaconUserImportRequest = z.strictObject({
 export const AdminProgramGetRequest = z.strictObject({ program_id: ObjectId });
 export const AdminShardListRequest = z.strictObject({});
 
+export const AdminKeyRotationRequest = z.strictObject({});
+
 export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
 export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });

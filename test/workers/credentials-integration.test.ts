@@ -4,8 +4,10 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIAL_CACHE_MS } from '../../src/domain/clients';
-import { matchesSecret, secretDigest } from '../../src/lib/crypto';
+import { credentialDigest, keyedDigest, matchesSecret, secretDigest } from '../../src/lib/crypto';
+import { loadSecrets } from '../../src/secrets';
 import { admin, api, clientHeaders, dashboard, expectError, newBeaconUser, newClient, newProgram, post, stranger } from './support/api';
+import { inUserShards, writeInUserShards } from './support/storage';
 import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/webhooks';
 
 const SOURCE_LIMIT = 100; // vitest.config.ts: SOURCE_RATE_LIMITER
@@ -113,5 +115,47 @@ describe('a client’s lifecycle', () => {
     expect((await dashboard(client, '/dashboard/webhook/delivery/retry', { delivery_id: eventId })).status).toBe(200);
     await expect.poll(async () => (await receiver.received()).length, { timeout: 10_000 }).toBe(1);
     expect((await newBeaconUser(client, program, stranger())).status).toBe('cleared');
+  });
+});
+
+describe('credentials at rest', () => {
+  const storedSecret = async (clientId: string) =>
+    env.CONTROL_DB.prepare('SELECT secret_digest AS digest, secret_hmac_kid AS kid FROM clients WHERE id = ?').bind(clientId).first<{ digest: string; kid: string | null }>();
+  const storedToken = async (userId: string) =>
+    (await inUserShards<{ digest: string; kid: string | null }>('SELECT token_digest AS digest, token_hmac_kid AS kid FROM users WHERE id = ?', userId))[0]!;
+
+  it('are SHA-256 digests, untouched by the HMAC key', async () => {
+    const client = await newClient();
+    expect(await storedSecret(client.client_id)).toEqual({ digest: await credentialDigest(client.secret), kid: null });
+    const { body } = await api(client, '/user/create', { client_user_id: 'at-rest' });
+    expect(await storedToken(body.user_id)).toEqual({ digest: await credentialDigest(body.user_token), kid: null });
+  });
+
+  it('stored as HMAC digests by an earlier version are accepted, and replaced by their SHA-256 when used', async () => {
+    const { hmacKey } = await loadSecrets(env);
+    const client = await newClient();
+    const { body: user } = await api(client, '/user/create', { client_user_id: 'legacy' });
+    await env.CONTROL_DB.prepare('UPDATE clients SET secret_digest = ?, secret_hmac_kid = ? WHERE id = ?')
+      .bind(await keyedDigest(hmacKey, 'credential', client.secret), hmacKey.current.kid, client.client_id)
+      .run();
+    await writeInUserShards('UPDATE users SET token_digest = ?, token_hmac_kid = ? WHERE id = ?', await keyedDigest(hmacKey, 'user-token', user.user_token), hmacKey.current.kid, user.user_id);
+    // (The isolate may still know the client as it was: past the credential cache, it reads it.)
+    await new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS + 100));
+
+    const byToken = (email: string) => api(client, '/user/update', { user_token: user.user_token, identity: { emails: [{ data: email, primary: true }] } });
+    const updated = await byToken('first@example.com');
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(await storedSecret(client.client_id)).toEqual({ digest: await credentialDigest(client.secret), kid: null });
+    expect(await storedToken(user.user_id)).toEqual({ digest: await credentialDigest(user.user_token), kid: null });
+    expect((await byToken('second@example.com')).status).toBe(200);
+    expect((await api(client, '/user/get', { user_id: user.user_id })).body.identity.emails).toEqual([{ data: 'second@example.com', primary: true }]);
+  });
+});
+
+describe('key rotation', () => {
+  it('is refused while no previous key is configured; status says nothing is rotating', async () => {
+    expectError(await admin('/admin/key_rotation/start'), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /no previous key is configured/);
+    const status = await admin('/admin/key_rotation/status');
+    expect(status.body).toMatchObject({ rotating: false, complete: false, targets: 0, client_ids_with_secrets_under_previous_hmac_key: [], user_tokens_under_previous_hmac_key: 0 });
   });
 });

@@ -1,7 +1,7 @@
 /** The control database (one D1): who the members are, where each program's data lives,
  * the webhook signing keys and the operator's records. Small: rows per member, not per user. */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
 import { timestamps } from '../columns';
 
@@ -15,6 +15,10 @@ export const clients = sqliteTable('clients', {
   id: text('id').notNull().unique(),
   name: text('name').notNull(),
   secretDigest: text('secret_digest').notNull(),
+  /** Null: `secret_digest` is the secret's SHA-256. Otherwise the id of the HMAC key it was
+   * stored under before (replaced by the SHA-256 at the client's next call; key rotations
+   * cannot, never seeing the secret). */
+  secretHmacKid: text('secret_hmac_kid'),
   previousSecretDigest: text('previous_secret_digest'),
   previousSecretExpiresAt: text('previous_secret_expires_at'),
   webhookUrl: text('webhook_url'),
@@ -69,3 +73,20 @@ export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
   createdAt: text('created_at').notNull(),
   retriedAt: text('retried_at'),
 });
+
+/** Key rotations: the progress of bringing every stored row to the current keys, per target
+ * (a program's data, a shard's `/user` users, the webhook signing keys). `rotation` names the
+ * keys rotated to (`pii:<kid>,hmac:<kid>,webhook:<kid>`). domain/key-rotation.ts. */
+export const keyRotations = sqliteTable(
+  'key_rotations',
+  {
+    rotation: text('rotation').notNull(),
+    target: text('target').notNull(),
+    /** Where the next step starts (null: at the beginning); its shape is the target's. */
+    cursor: text('cursor', { mode: 'json' }).$type<unknown>(),
+    rowsChanged: integer('rows_changed').notNull().default(0),
+    doneAt: text('done_at'),
+    touchedAt: text('touched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rotation, t.target] }), index('key_rotations_running').on(t.touchedAt).where(sql`done_at IS NULL`)],
+);

@@ -43,7 +43,8 @@ export const beaconUserVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.beaconUserId, t.version] })],
 );
 
-/** `/user/*` users. The token is stored only as a keyed digest; identity is sealed. */
+/** `/user/*` users. The token is stored only as its digest (lib/crypto.ts credentialDigest);
+ * identity is sealed. */
 export const users = sqliteTable(
   'users',
   {
@@ -51,10 +52,15 @@ export const users = sqliteTable(
     clientId: text('client_id').notNull(),
     clientUserId: text('client_user_id').notNull(),
     tokenDigest: text('token_digest').notNull().unique(),
+    /** As clients.secret_hmac_kid, for the token. */
+    tokenHmacKid: text('token_hmac_kid'),
     identity: text('identity'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId)],
+  (t) => [
+    uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId),
+    index('users_with_hmac_tokens').on(t.tokenHmacKid).where(sql`token_hmac_kid IS NOT NULL`),
+  ],
 );
 
 /** The webhook outbox: every event is written in the same batch as the change that

@@ -4,6 +4,7 @@
  * once (domain/beacon-users/service.ts). */
 import type { Storage } from '../../db';
 import type { Secrets } from '../../secrets';
+import { nowTimestamp } from '../../lib/time';
 import { indexKeys } from '../blocking-index';
 import { normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
 import { findReportHits, type ReportHit } from '../reports/network-index';
@@ -26,6 +27,9 @@ export interface CheckedIdentity {
   hits: ReportHit[];
   /** When the index was read (ms): a check older than MAX_CHECK_AGE_MS is read again. */
   checkedAt: number;
+  /** When the data was given: the new version's timestamp, and the `added_at` of the
+   * accounts it adds. */
+  givenAt: string;
 }
 
 /** How long a reading of the network index stays good for a write. A report's second
@@ -33,7 +37,10 @@ export interface CheckedIdentity {
  * missed a report that was being indexed meanwhile is found by that pass. */
 export const MAX_CHECK_AGE_MS = 10_000;
 
-export async function checkIdentity(storage: Storage, secrets: Secrets, beaconUserId: string, identity: Identity): Promise<CheckedIdentity> {
+/** Checks the identity `given` makes as of now. */
+export async function checkIdentity(storage: Storage, secrets: Secrets, beaconUserId: string, given: (at: string) => Identity): Promise<CheckedIdentity> {
+  const givenAt = nowTimestamp();
+  const identity = given(givenAt);
   const normalised = normaliseIdentity(identity);
   const [digests, keys, sealed] = await Promise.all([
     identityDigests(secrets.hmacKey, identity),
@@ -42,7 +49,7 @@ export async function checkIdentity(storage: Storage, secrets: Secrets, beaconUs
   ]);
   const checkedAt = Date.now();
   const hits = await findReportHits(storage, secrets, { id: beaconUserId, identity: normalised, keys: keys.lookup });
-  return { identity, normalised, digests, keys: keys.stored, lookupKeys: keys.lookup, sealed, hits, checkedAt };
+  return { identity, normalised, digests, keys: keys.stored, lookupKeys: keys.lookup, sealed, hits, checkedAt, givenAt };
 }
 
 /** The same check, read again if it has grown too old to write. */

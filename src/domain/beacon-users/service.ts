@@ -93,8 +93,8 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     status: outcomeOf(findings, program.settings),
     identityDigest: checked.digests[0]!,
     blockingKeys: checked.keys,
-    createdAt: changes.now,
-    updatedAt: changes.now,
+    createdAt: checked.givenAt,
+    updatedAt: checked.givenAt,
   };
   const version = {
     beaconUserId: user.id,
@@ -103,7 +103,7 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     identity: checked.sealed,
     auditSource: cmd.actor.source,
     auditDashboardUserId: cmd.actor.dashboardUserId,
-    createdAt: changes.now,
+    createdAt: checked.givenAt,
   };
   changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
@@ -187,13 +187,13 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
 
   if (current.version !== cmd.basedOn) {
     // Another write came first: patch what it wrote, and check that.
-    const identity = patchIdentity(await openIdentity(secrets.piiKey, current.id, current.sealed), cmd.patch, nowTimestamp());
-    const rebased = await checkIdentity(ctx.storage, secrets, current.id, identity);
+    const stored = await openIdentity(secrets.piiKey, current.id, current.sealed);
+    const rebased = await checkIdentity(ctx.storage, secrets, current.id, (at) => patchIdentity(stored, cmd.patch, at));
     if (rebased.digests.includes(current.identityDigest)) return viewOf(ctx, recordOf(current));
     return updateBeaconUser(ctx, { ...cmd, checked: rebased, basedOn: current.version });
   }
 
-  const now = nowTimestamp();
+  const now = checked.givenAt;
   const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
   const findings = {
     duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings),
