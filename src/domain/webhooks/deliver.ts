@@ -85,7 +85,9 @@ async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages
       if (seen.has(message.eventId)) return { action: 'ack' };
       seen.add(message.eventId);
       if (!claim || claim.kind === 'settled') return { action: 'ack' };
-      if (claim.kind === 'busy') return { action: 'retry', delaySeconds: claim.retryInSeconds };
+      // Another consumer is sending it and records the outcome. Waiting is only possible with
+      // attempts left: retrying the last one would dead-letter an event that is being sent.
+      if (claim.kind === 'busy') return isLastAttempt(message.attempts) ? { action: 'ack' } : { action: 'retry', delaySeconds: claim.retryInSeconds };
       return deliverOne(ctx, claim.claimed, message.attempts);
     }),
   );

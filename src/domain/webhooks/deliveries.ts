@@ -3,7 +3,7 @@
  *
  *   pending ──2xx──────────────────────────────→ delivered
  *      │ └──failure: attempts+1, next_attempt_at─┘ (retried on the schedule)
- *      ├──last attempt failed → dead-letter queue → dead ──/retry──→ pending
+ *      ├──last attempt failed ───────────────────→ dead ──/retry──→ pending
  *      └──client has no webhook URL ─────────────→ skipped ─/retry──→ pending
  *
  * Only `pending` deliveries are sent; a message for a settled one is acknowledged and does
@@ -56,7 +56,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
         and(
           inArray(webhookEvents.id, ids),
           eq(webhookEvents.deliveryStatus, 'pending'),
-          or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now))),
+          unclaimed(now),
         ),
       ),
     db
@@ -80,11 +80,19 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
     } else if (!row || row.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
-      const until = row.claimedUntil ? Date.parse(row.claimedUntil) : now;
-      result.set(id, { kind: 'busy', retryInSeconds: Math.max(1, Math.ceil((until - now) / 1000) + 1) });
+      result.set(id, { kind: 'busy', retryInSeconds: secondsUntil(row.claimedUntil, now) });
     }
   }
   return result;
+}
+
+/** No consumer holds the event: never claimed, released, or the claim has lapsed. */
+const unclaimed = (now: number) => or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now)));
+
+/** Whole seconds until a claim lapses, and one more. */
+function secondsUntil(claimedUntil: string | null, now: number): number {
+  const until = claimedUntil ? Date.parse(claimedUntil) : now;
+  return Math.max(1, Math.ceil((until - now) / 1000) + 1);
 }
 
 /** Only the holder of the claim writes the outcome: a consumer whose claim lapsed and was
@@ -113,8 +121,10 @@ export function recordDelivered(db: ShardDb, id: string, token: string, status: 
     .where(heldBy(id, token));
 }
 
-/** A failed attempt. `retryInSeconds` is null after the last attempt: the message is on its
- * way to the dead-letter queue, whose consumer marks the delivery dead. */
+/** A failed attempt. `retryInSeconds` is null after the last attempt: the delivery is dead
+ * from this write on, so nothing later (the dead-letter consumer failing, the sweep looking
+ * for lost messages) can start it on a new schedule; the message still goes to the
+ * dead-letter queue, whose consumer marks it dead if this write was lost. */
 export function recordFailure(
   db: ShardDb,
   id: string,
@@ -130,7 +140,9 @@ export function recordFailure(
       lastAttemptAt: timestampAt(now),
       lastHttpStatus: attempt.status,
       lastError: attempt.failure,
-      nextAttemptAt: attempt.retryInSeconds === null ? null : timestampAt(now + attempt.retryInSeconds * 1000),
+      ...(attempt.retryInSeconds === null
+        ? { deliveryStatus: 'dead' as const, nextAttemptAt: null, givenUpAt: timestampAt(now) }
+        : { nextAttemptAt: timestampAt(now + attempt.retryInSeconds * 1000) }),
     })
     .where(heldBy(id, token));
 }
@@ -150,13 +162,20 @@ export function recordSkipped(db: ShardDb, id: string, token: string, now = Date
     .where(heldBy(id, token));
 }
 
-/** The dead-letter consumer: a pending delivery whose last attempt failed becomes dead.
- * Idempotent, and a delivery that was delivered meanwhile stays delivered. */
-export async function markDead(db: ShardDb, id: string, now = Date.now()): Promise<void> {
-  await db
-    .update(webhookEvents)
-    .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
-    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending')));
+/** The dead-letter consumer, for a last attempt whose outcome could not be recorded: a
+ * pending delivery becomes dead. Idempotent; a delivery that was delivered meanwhile stays
+ * delivered; and a claim another consumer is still using is left alone — that consumer
+ * records the outcome — so the answer is then how long to wait before looking again. */
+export async function markDead(db: ShardDb, id: string, now = Date.now()): Promise<{ busyForSeconds: number } | null> {
+  const [, [row]] = await db.batch([
+    db
+      .update(webhookEvents)
+      .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
+      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending'), unclaimed(now))),
+    db.select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil }).from(webhookEvents).where(eq(webhookEvents.id, id)),
+  ]);
+  if (row?.status !== 'pending') return null;
+  return { busyForSeconds: secondsUntil(row.claimedUntil, now) };
 }
 
 /** One entry of the delivery log. */
