@@ -5,6 +5,7 @@ import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerNetworkRoutes } from './routes/network';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
@@ -27,6 +28,7 @@ export function newApp(): App {
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
   registerAdminRoutes(app);
+  registerNetworkRoutes(app);
   registerWebhookRoutes(app);
 
   app.notFound((c) => {

@@ -14,7 +14,8 @@ import {
 import type { BeaconUserView } from '../domain/beacon-users/view';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
-import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
+import type { HeldMatch } from '../domain/checks/held-matches';
+import { applyNetworkReport, releaseHeldMatch, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
   createReport,
@@ -148,6 +149,10 @@ export class BeaconProgram extends DurableObject<Env> {
 
   applyNetworkReport(programId: string, cmd: ApplyNetworkReport) {
     return this.#serially(programId, (ctx) => applyNetworkReport(ctx, cmd));
+  }
+
+  releaseHeldMatch(programId: string, held: HeldMatch) {
+    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, held));
   }
 
   syncReportIndex(programId: string, reportId: string) {
