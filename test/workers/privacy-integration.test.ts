@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../src';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
 import type { FanoutMessage } from '../../src/queues/messages';
-import { admin, api, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
+import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { firstPages } from './support/network';
 import { inUserShards } from './support/storage';
 import { homeShardOf } from './support/webhooks';
@@ -274,5 +274,43 @@ describe('a member probing beyond the bound learns nothing', () => {
     const right = await probe(m, { ...partial, email_address: person.email_address }, 'email_address');
     expect(right.observed).toEqual(wrong.observed);
     expect((await heldOf(m.client.client_id)).map((h) => h.beacon_user_id)).toEqual([right.id]);
+  });
+});
+
+describe('one notification per fact', () => {
+  it('a report deleted and made again brings the existing syndication up to date: no second one, no new event, no status change', async () => {
+    const person = stranger();
+    const first = await reported(person);
+    const m = await member();
+    const victim = await newBeaconUser(m.client, m.program, person);
+    const [syndication] = await syndicationsOf(m.client, victim.id);
+    expect(syndication.report).toMatchObject({ type: 'stolen', fraud_date: '2024-03-01' });
+    const reviewed = await api(m.client, '/beacon/user/review', { beacon_user_id: victim.id, status: 'cleared' });
+    expect(reviewed.body).toMatchObject({ status: 'cleared', version: 2 });
+    const notified = async () => (await eventsOf(m.client.client_id)).filter((e) => e.webhook_code === 'REPORT_SYNDICATION_CREATED').length;
+    expect(await notified()).toBe(1);
+
+    // The reporter deletes its report and makes a new one on the same user, with new facts.
+    const deleted = await dashboard(first.client, '/dashboard/report/delete', { beacon_report_id: first.report.id });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
+    const again = await api(first.client, '/beacon/report/create', { beacon_user_id: first.user.id, type: 'synthetic', fraud_date: '2024-05-05' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const pages = await firstPages(again.body.id);
+    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    await getQueueResult(batch, ctx);
+
+    const after = await syndicationsOf(m.client, victim.id);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: syndication.id, report: { id: null, type: 'synthetic', fraud_date: '2024-05-05', created_at: again.body.created_at } });
+    expect(await notified()).toBe(1);
+    expect((await api(m.client, '/beacon/user/get', { beacon_user_id: victim.id })).body).toMatchObject({ status: 'cleared', version: 2 });
+    // The same fact takes no second slot of the bound.
+    expect((await admin('/admin/network/match_count/list', { client_id: m.client.client_id })).body.match_counts[0]).toMatchObject({ syndications: 1, held: 0 });
+    // A later check of the user (an update) finds the same fact again, and adds nothing.
+    await api(m.client, '/beacon/user/update', { beacon_user_id: victim.id, user: { ip_address: '203.0.113.9' } });
+    expect(await syndicationsOf(m.client, victim.id)).toHaveLength(1);
+    expect(await notified()).toBe(1);
   });
 });
