@@ -43,34 +43,57 @@ export interface Endpoint<P extends Plane, S extends z.ZodType> {
 /** The only version of the Plaid API this network serves. */
 export const PLAID_VERSION = '2020-09-14';
 
+/** A registered endpoint: what is derived from the list of them (the fuzz test) needs no
+ * list of its own. */
+export interface RegisteredEndpoint {
+  path: string;
+  plane: Plane;
+  request: z.ZodType;
+}
+
+const registry = new Map<string, RegisteredEndpoint>();
+
+/** Every endpoint registered so far (by the app factory), in registration order. */
+export function registeredEndpoints(): RegisteredEndpoint[] {
+  return [...registry.values()];
+}
+
 /** Registers a `POST` endpoint. Every endpoint goes through the same steps, in order:
  * configuration, JSON body, credentials of its plane, request schema, handler. */
 export function register<P extends Plane, S extends z.ZodType>(app: App, endpoint: Endpoint<P, S>): void {
+  registry.set(endpoint.path, { path: endpoint.path, plane: endpoint.plane, request: endpoint.request });
   app.post(endpoint.path, async (c: Context<AppEnv>) => {
     const secrets = await loadSecrets(c.env);
-    const version = c.req.header('plaid-version');
-    if (version !== undefined && version !== PLAID_VERSION) {
-      throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
-    }
-    const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
     const storage = new Storage(c.env);
     const programs = new ProgramGateway(c.env, storage);
-    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
-    if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
-    const input = parseRequest(endpoint.request, body);
-    const result = await endpoint.handle({
-      input,
-      env: c.env,
-      storage,
-      programs,
-      secrets,
-      requestId: c.get('requestId'),
-      client: client as EndpointContext<P, z.output<S>>['client'],
-      actor,
-      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
-    });
-    if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
-    return c.json({ ...result, request_id: c.get('requestId') });
+    // On refusals too: tests prove with it that a refused request wrote nothing.
+    const reportUsage = () => c.env.D1_USAGE_HEADER === 'on' && c.header(USAGE_HEADER, usageHeader(storage, programs));
+    try {
+      const version = c.req.header('plaid-version');
+      if (version !== undefined && version !== PLAID_VERSION) {
+        throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
+      }
+      const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
+      const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
+      if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
+      const input = parseRequest(endpoint.request, body);
+      const result = await endpoint.handle({
+        input,
+        env: c.env,
+        storage,
+        programs,
+        secrets,
+        requestId: c.get('requestId'),
+        client: client as EndpointContext<P, z.output<S>>['client'],
+        actor,
+        waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      });
+      reportUsage();
+      return c.json({ ...result, request_id: c.get('requestId') });
+    } catch (error) {
+      reportUsage();
+      throw error;
+    }
   });
 }
 
