@@ -66,8 +66,9 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
     const secrets = await loadSecrets(c.env);
     const storage = new Storage(c.env);
     const programs = new ProgramGateway(c.env, storage);
-    // On refusals too: tests prove with it that a refused request wrote nothing.
-    const reportUsage = () => c.env.D1_USAGE_HEADER === 'on' && c.header(USAGE_HEADER, usageHeader(storage, programs));
+    // On refusals too: tests prove with it that a refused request wrote nothing. Never on
+    // production, where rows written would tell a member that a match was held.
+    const reportUsage = () => c.env.D1_USAGE_HEADER === 'on' && c.env.ENVIRONMENT !== 'production' && c.header(USAGE_HEADER, usageHeader(storage, programs));
     try {
       const version = c.req.header('plaid-version');
       if (version !== undefined && version !== PLAID_VERSION) {
@@ -97,7 +98,8 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
   });
 }
 
-/** For the benchmark only (`D1_USAGE_HEADER = "on"`): what a request cost in D1. */
+/** For the benchmark and tests only (`D1_USAGE_HEADER = "on"`, not on production): what a
+ * request cost in D1. */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
 function usageHeader(storage: Storage, programs: ProgramGateway): string {
