@@ -14,7 +14,6 @@ import {
 import type { BeaconUserView } from '../domain/beacon-users/view';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
-import type { HeldMatch } from '../domain/checks/held-matches';
 import { applyNetworkReport, releaseHeldMatch, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
@@ -151,8 +150,8 @@ export class BeaconProgram extends DurableObject<Env> {
     return this.#serially(programId, (ctx) => applyNetworkReport(ctx, cmd));
   }
 
-  releaseHeldMatch(programId: string, held: HeldMatch) {
-    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, held));
+  releaseHeldMatch(programId: string, heldMatchId: string) {
+    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, heldMatchId));
   }
 
   syncReportIndex(programId: string, reportId: string) {

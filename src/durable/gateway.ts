@@ -8,7 +8,7 @@ import { identityFromRequest, patchIdentity } from '../domain/beacon-users/ident
 import { checkIdentity } from '../domain/beacon-users/prepare';
 import { locateBeaconUser, openIdentity } from '../domain/beacon-users/store';
 import { beaconUserView } from '../domain/beacon-users/view';
-import { heldMatchToRelease } from '../domain/checks/held-matches';
+import { findHeldMatch } from '../domain/checks/held-matches';
 import { findProgramPlace, ownProgramPlace } from '../domain/directory';
 import type { ImportBeaconUsers } from '../domain/beacon-users/service';
 import type { UpdateProgram } from '../domain/programs';
@@ -128,10 +128,10 @@ export class ProgramGateway implements NetworkCalls {
     return this.#call(programId, (o) => o.applyNetworkReport(programId, cmd));
   }
 
-  /** The operator releases a held match: checked here, written by the receiving program. */
+  /** The operator releases a held match, in the receiving program. */
   async releaseHeldMatch(heldMatchId: string) {
-    const held = await heldMatchToRelease(this.storage, heldMatchId);
-    return this.#call(held.programId, (o) => o.releaseHeldMatch(held.programId, held));
+    const { programId } = await findHeldMatch(this.storage, heldMatchId);
+    return this.#call(programId, (o) => o.releaseHeldMatch(programId, heldMatchId));
   }
 
   syncReportIndex(programId: string, reportId: string): Promise<void> {

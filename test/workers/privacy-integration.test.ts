@@ -200,7 +200,10 @@ describe('repeated matches of one reported person into one member are bounded', 
 
     // The operator releases one into a normal syndication, and dismisses the other.
     const [toRelease, toDismiss] = held;
-    const released = await admin('/admin/network/held_match/release', { held_match_id: toRelease.id });
+    // Two releases at once are one.
+    const releases = await Promise.all([1, 2].map(() => admin('/admin/network/held_match/release', { held_match_id: toRelease.id })));
+    expect(releases.map((r) => r.status).sort()).toEqual([200, 400]);
+    const released = releases.find((r) => r.status === 200)!;
     expect(released.body.held_match).toMatchObject({ status: 'released', resolved_at: expect.stringMatching(/Z$/) });
     const [syndication] = await syndicationsOf(client, toRelease.beacon_user_id);
     expect(syndication.analysis).toEqual(toRelease.shown_analysis);
@@ -213,6 +216,17 @@ describe('repeated matches of one reported person into one member are bounded', 
     expectError(await admin('/admin/network/held_match/release', { held_match_id: toDismiss.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /is dismissed$/);
     expectError(await admin('/admin/network/held_match/dismiss', { held_match_id: toRelease.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /is released$/);
     expectError(await admin('/admin/network/held_match/release', { held_match_id: 'hld_00000000000000' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^held_match_id not found$/);
+  });
+
+  it('a held match of a report deleted since cannot be released', async () => {
+    const person = stranger();
+    const reporter = await reported(person);
+    const m = await member();
+    await matchTimes(m, person, SYNDICATIONS_PER_REPORTED_USER + 1);
+    const [held] = await heldOf(m.client.client_id);
+    expect((await dashboard(reporter.client, '/dashboard/report/delete', { beacon_report_id: reporter.report.id })).status).toBe(200);
+    expectError(await admin('/admin/network/held_match/release', { held_match_id: held.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /was deleted: dismiss it instead$/);
+    expect((await admin('/admin/network/held_match/dismiss', { held_match_id: held.id })).body.held_match.status).toBe('dismissed');
   });
 
   it('holds the same way on the fan-out’s path', async () => {

@@ -175,7 +175,7 @@ export async function listMatchCounts(storage: Storage, secrets: Secrets, input:
   };
 }
 
-async function findHeldMatch(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
+export async function findHeldMatch(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
   const held = await storage.control.select().from(heldMatches).where(eq(heldMatches.id, heldMatchId)).get();
   if (!held) throw errors.notFound('held_match_id');
   return held;
@@ -184,7 +184,8 @@ async function findHeldMatch(storage: Storage, heldMatchId: string): Promise<Hel
 const refuseResolved = (held: HeldMatch) => errors.refused(`only a held match can be released or dismissed; held match ${held.id} is ${held.status}`);
 
 /** A held match the operator may release: still held, of a report still active (a deleted
- * report matches nothing any more). */
+ * report matches nothing any more). Read in the receiving program's Durable Object, so that
+ * two releases of one match are one. */
 export async function heldMatchToRelease(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
   const held = await findHeldMatch(storage, heldMatchId);
   if (held.status !== 'held') throw refuseResolved(held);

@@ -27,7 +27,7 @@ import { openIdentity, selectCurrentUsers, type CurrentUser } from '../beacon-us
 import { FANOUT_PAGE, selectKeyWalk, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
 import { knownSyndications, recordSyndication, selectSyndicationsOf, shownAnalysis, type ShownAnalysis, type Syndication } from '../checks/findings';
-import { admitNetworkMatches, heldMatchView, markReleased, type HeldMatch, type NetworkMatch } from '../checks/held-matches';
+import { admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type NetworkMatch } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import { findProgramPlace } from '../directory';
 import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
@@ -168,8 +168,9 @@ function syndicate(ctx: InProgram, changes: Changeset, user: CurrentUser, syndic
 
 /** In the receiving program's Durable Object: the operator releases a held match into the
  * syndication it would have been (`/admin/network/held_match/release`). */
-export async function releaseHeldMatch(ctx: InProgram, held: HeldMatch) {
+export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
   const { db } = ctx;
+  const held = await heldMatchToRelease(ctx.storage, heldMatchId);
   const [[user], syndications] = await db.batch([
     selectCurrentUsers(db, and(eq(userShard.beaconUsers.id, held.beaconUserId), eq(userShard.beaconUsers.programId, ctx.program.id))),
     selectSyndicationsOf(db, [held.beaconUserId]),
