@@ -25,7 +25,9 @@ async function senderInFlight() {
 
 /** The Worker's env with every user shard unreachable, as during a D1 outage. */
 function envWithUnreachableShards(): Env {
-  const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('D1 unreachable (simulated outage)')) });
+  const fail = () => Promise.reject(new Error('D1 unreachable (simulated outage)'));
+  const statement = { bind: () => statement, run: fail, all: fail, first: fail, raw: fail };
+  const unreachable = { prepare: () => statement, batch: fail, exec: fail };
   const shards = Object.fromEntries(Object.keys(env).filter((k) => k.startsWith('USER_SHARD_')).map((k) => [k, unreachable]));
   return { ...env, ...shards } as Env;
 }
