@@ -53,7 +53,7 @@ export async function handleWebhookDeadLetters(batch: MessageBatch<WebhookMessag
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        const busy = await markDead(storage.userShard(message.body.shard), message.body.eventId);
+        const busy = await markDead(storage.userShard(message.body.shard), message.body.eventId, message.body.handover);
         if (busy) message.retry({ delaySeconds: busy.busyForSeconds });
         else message.ack();
       } catch (error) {

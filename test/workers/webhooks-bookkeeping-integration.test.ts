@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import worker from '../../src';
 import { MAX_RETRIES } from '../../src/domain/webhooks/schedule';
 import type { Env } from '../../src/env';
+import { dashboard } from './support/api';
 import { inUserShards, writeInUserShards } from './support/storage';
 import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/webhooks';
 
@@ -55,6 +56,22 @@ describe('webhook bookkeeping under races', () => {
     expect((await consume('beacon-webhooks-dead', [{ eventId }])).explicitAcks).toEqual(['msg-0']);
     expect((await deliveryOf(client, eventId)).status).toBe('delivered');
     expect(await receiver.received()).toHaveLength(1);
+  });
+
+  it('a dead letter of an earlier hand-over does not end a delivery re-sent since', async () => {
+    const { client, receiver } = await memberWithReceiver();
+    await receiver.answer({ status: 500 });
+    const eventId = await recordEvent(client.client_id);
+    await writeInUserShards("UPDATE webhook_events SET handover_id = 'first' WHERE id = ?", eventId);
+    await consume('beacon-webhooks', [{ eventId, attempts: LAST_ATTEMPT, handover: 'first' }]);
+    expect((await deliveryOf(client, eventId)).status).toBe('dead');
+
+    // An analyst re-sends it; its new schedule's first attempt fails too…
+    expect((await dashboard(client, '/dashboard/webhook/delivery/retry', { delivery_id: eventId })).status).toBe(200);
+    await vi.waitFor(async () => expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: expect.any(String) }), { timeout: 10_000, interval: 100 });
+    // …and only then does the first hand-over's message reach the dead-letter consumer.
+    expect((await consume('beacon-webhooks-dead', [{ eventId, handover: 'first' }])).explicitAcks).toEqual(['msg-0']);
+    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', given_up_at: null });
   });
 
   it('a failed last attempt marks the delivery dead itself: a dead-letter consumer that never succeeds leaves nothing for the sweep to restart', async () => {

@@ -164,15 +164,17 @@ export function recordSkipped(db: ShardDb, id: string, token: string, now = Date
 
 /** The dead-letter consumer, for a last attempt whose outcome could not be recorded: a
  * pending delivery becomes dead. Idempotent; a delivery that was delivered meanwhile stays
- * delivered; and a claim another consumer is still using is left alone — that consumer
+ * delivered; a dead letter of an earlier hand-over (the delivery was re-sent since) changes
+ * nothing; and a claim another consumer is still using is left alone — that consumer
  * records the outcome — so the answer is then how long to wait before looking again. */
-export async function markDead(db: ShardDb, id: string, now = Date.now()): Promise<{ busyForSeconds: number } | null> {
+export async function markDead(db: ShardDb, id: string, handover: string | undefined, now = Date.now()): Promise<{ busyForSeconds: number } | null> {
+  const same = handover === undefined ? undefined : eq(webhookEvents.handoverId, handover);
   const [, [row]] = await db.batch([
     db
       .update(webhookEvents)
       .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
-      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending'), unclaimed(now))),
-    db.select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil }).from(webhookEvents).where(eq(webhookEvents.id, id)),
+      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending'), same, unclaimed(now))),
+    db.select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil }).from(webhookEvents).where(and(eq(webhookEvents.id, id), same)),
   ]);
   if (row?.status !== 'pending') return null;
   return { busyForSeconds: secondsUntil(row.claimedUntil, now) };
@@ -266,7 +268,7 @@ export async function retryDelivery(
   const row = await storage
     .userShard(found.shard)
     .update(webhookEvents)
-    .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, ...released })
+    .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, handoverId: null, ...released })
     .where(and(mine, inArray(webhookEvents.deliveryStatus, RETRYABLE)))
     .returning()
     .get();
