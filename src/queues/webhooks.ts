@@ -16,7 +16,7 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
       new Storage(env),
       await loadSecrets(env),
       retryPolicy(env),
-      messages.map((m) => ({ eventId: m.body.eventId, shard: m.body.shard, attempts: m.attempts })),
+      messages.map((m) => ({ eventId: m.body.eventId, shard: m.body.shard, attempts: m.attempts, handover: m.body.handover })),
     );
     decisions.forEach((decision, i) => {
       const message = messages[i]!;

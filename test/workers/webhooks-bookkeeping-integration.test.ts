@@ -74,6 +74,19 @@ describe('webhook bookkeeping under races', () => {
     expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', given_up_at: null });
   });
 
+  it('the last attempt of an earlier hand-over’s message leaves the delivery to the later one', async () => {
+    const { client, receiver } = await memberWithReceiver();
+    await receiver.answer({ status: 500 });
+    const eventId = await recordEvent(client.client_id);
+    await writeInUserShards("UPDATE webhook_events SET handover_id = 'second' WHERE id = ?", eventId);
+    const stale = await consume('beacon-webhooks', [{ eventId, attempts: LAST_ATTEMPT, handover: 'first' }]);
+    expect(stale.explicitAcks).toEqual(['msg-0']);
+    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', attempts: 1, given_up_at: null });
+    const current = await consume('beacon-webhooks', [{ eventId, attempts: LAST_ATTEMPT, handover: 'second' }]);
+    expect(current.retryMessages).toEqual([{ msgId: 'msg-0' }]);
+    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'dead', attempts: 2 });
+  });
+
   it('a failed last attempt marks the delivery dead itself: a dead-letter consumer that never succeeds leaves nothing for the sweep to restart', async () => {
     const { client, receiver } = await memberWithReceiver();
     await receiver.answer({ status: 500 });

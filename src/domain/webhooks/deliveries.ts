@@ -35,6 +35,8 @@ export interface ClaimedEvent {
   id: string;
   clientId: string;
   event: BeaconEvent;
+  /** The hand-over whose message carries the event now. */
+  handover: string | null;
 }
 
 /** What became of each event id of a batch when claiming. */
@@ -67,6 +69,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
         status: webhookEvents.deliveryStatus,
         claimToken: webhookEvents.claimToken,
         claimedUntil: webhookEvents.claimedUntil,
+        handover: webhookEvents.handoverId,
       })
       .from(webhookEvents)
       .where(inArray(webhookEvents.id, ids)),
@@ -76,7 +79,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
   for (const id of ids) {
     const row = rows.find((r) => r.id === id);
     if (row?.claimToken === token) {
-      result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent } });
+      result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent, handover: row.handover } });
     } else if (!row || row.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
@@ -121,15 +124,17 @@ export function recordDelivered(db: ShardDb, id: string, token: string, status: 
     .where(heldBy(id, token));
 }
 
-/** A failed attempt. `retryInSeconds` is null after the last attempt: the delivery is dead
- * from this write on, so nothing later (the dead-letter consumer failing, the sweep looking
- * for lost messages) can start it on a new schedule; the message still goes to the
- * dead-letter queue, whose consumer marks it dead if this write was lost. */
+/** A failed attempt, retried after `retryInSeconds`, or none: after the last attempt the
+ * delivery is `dead` from this write on, so nothing later (the dead-letter consumer failing,
+ * the sweep looking for lost messages) can start it on a new schedule; the message still
+ * goes to the dead-letter queue, whose consumer marks it dead if this write was lost. The
+ * last attempt of an earlier hand-over's message (the event was handed over again since)
+ * leaves the delivery pending, to the later one. */
 export function recordFailure(
   db: ShardDb,
   id: string,
   token: string,
-  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null },
+  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null; dead: boolean },
   now = Date.now(),
 ) {
   return db
@@ -140,9 +145,8 @@ export function recordFailure(
       lastAttemptAt: timestampAt(now),
       lastHttpStatus: attempt.status,
       lastError: attempt.failure,
-      ...(attempt.retryInSeconds === null
-        ? { deliveryStatus: 'dead' as const, nextAttemptAt: null, givenUpAt: timestampAt(now) }
-        : { nextAttemptAt: timestampAt(now + attempt.retryInSeconds * 1000) }),
+      nextAttemptAt: attempt.retryInSeconds === null ? null : timestampAt(now + attempt.retryInSeconds * 1000),
+      ...(attempt.dead ? { deliveryStatus: 'dead' as const, givenUpAt: timestampAt(now) } : {}),
     })
     .where(heldBy(id, token));
 }
