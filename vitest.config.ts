@@ -26,6 +26,10 @@ export default defineConfig(async () => ({
           },
           // Plaid's schemas as JSON Schema, for test/workers/support/spec.ts.
           PLAID_SCHEMAS: await plaidSchemas(),
+          // Requests the fuzz test generates (`npm run fuzz -- --n 10000` raises it), and
+          // optionally fast-check's seed, to replay a run.
+          FUZZ_CASES: process.env.FUZZ_CASES ?? '300',
+          FUZZ_SEED: process.env.FUZZ_SEED ?? '',
         },
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
         ratelimits: {

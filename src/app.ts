@@ -5,6 +5,7 @@ import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerNetworkRoutes } from './routes/network';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
@@ -19,7 +20,7 @@ export function newApp(): App {
   app.use(async (c, next) => {
     c.set('requestId', newRequestId());
     await next();
-    if (c.env.D1_USAGE_HEADER === 'on') c.res.headers.set(USAGE_HEADER, usageHeader(c.get('usage')?.()));
+    if (c.env.D1_USAGE_HEADER === 'on' && c.env.ENVIRONMENT !== 'production') c.res.headers.set(USAGE_HEADER, usageHeader(c.get('usage')?.()));
   });
 
   registerBeaconUserRoutes(app);
@@ -28,6 +29,7 @@ export function newApp(): App {
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
   registerAdminRoutes(app);
+  registerNetworkRoutes(app);
   registerWebhookRoutes(app);
 
   app.notFound((c) => {

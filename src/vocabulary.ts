@@ -17,6 +17,12 @@ export type ReportType = (typeof REPORT_TYPES)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** Where a held match stands (domain/checks/held-matches.ts): a match of another member's
+ * report beyond the bound, held for the operator, who releases it into a syndication or
+ * dismisses it. */
+export const HELD_MATCH_STATUSES = ['held', 'released', 'dismissed'] as const;
+export type HeldMatchStatus = (typeof HELD_MATCH_STATUSES)[number];
+
 /** Why a delivery attempt failed, as the delivery log records it (domain/webhooks/failures.ts). */
 export const DELIVERY_FAILURES = [
   'timeout',

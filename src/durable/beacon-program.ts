@@ -15,7 +15,7 @@ import type { BeaconUserView } from '../domain/beacon-users/view';
 import { rotateProgramKeys, type ProgramCursor } from '../domain/key-rotation';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
-import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
+import { applyNetworkReport, releaseHeldMatch, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
   createReport,
@@ -154,6 +154,10 @@ export class BeaconProgram extends DurableObject<Env> {
   /** A step of a key rotation over the program's data (domain/key-rotation.ts). */
   rotateKeys(programId: string, cursor: ProgramCursor | null) {
     return this.#serially(programId, (ctx) => rotateProgramKeys(ctx, cursor));
+  }
+
+  releaseHeldMatch(programId: string, heldMatchId: string) {
+    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, heldMatchId));
   }
 
   syncReportIndex(programId: string, reportId: string) {

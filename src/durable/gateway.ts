@@ -9,6 +9,7 @@ import { checkIdentity } from '../domain/beacon-users/prepare';
 import { locateBeaconUser, openIdentity } from '../domain/beacon-users/store';
 import { beaconUserView } from '../domain/beacon-users/view';
 import { getClient } from '../domain/clients';
+import { findHeldMatch } from '../domain/checks/held-matches';
 import { findProgramPlace, ownProgramPlace } from '../domain/directory';
 import type { ProgramCursor, RotationCalls } from '../domain/key-rotation';
 import type { ImportBeaconUsers } from '../domain/beacon-users/service';
@@ -131,6 +132,12 @@ export class ProgramGateway implements NetworkCalls, RotationCalls {
 
   rotateProgramKeys(programId: string, cursor: ProgramCursor | null) {
     return this.#call(programId, (o) => o.rotateKeys(programId, cursor));
+  }
+
+  /** The operator releases a held match, in the receiving program. */
+  async releaseHeldMatch(heldMatchId: string) {
+    const { programId } = await findHeldMatch(this.storage, heldMatchId);
+    return this.#call(programId, (o) => o.releaseHeldMatch(programId, heldMatchId));
   }
 
   syncReportIndex(programId: string, reportId: string): Promise<void> {

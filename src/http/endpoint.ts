@@ -47,9 +47,25 @@ export interface Endpoint<P extends Plane, S extends z.ZodType> {
 /** The only version of the Plaid API this network serves. */
 export const PLAID_VERSION = '2020-09-14';
 
+/** A registered endpoint: what is derived from the list of them (the fuzz test) needs no
+ * list of its own. */
+export interface RegisteredEndpoint {
+  path: string;
+  plane: Plane;
+  request: z.ZodType;
+}
+
+const registry = new Map<string, RegisteredEndpoint>();
+
+/** Every endpoint registered so far (by the app factory), in registration order. */
+export function registeredEndpoints(): RegisteredEndpoint[] {
+  return [...registry.values()];
+}
+
 /** Registers a `POST` endpoint. Every endpoint goes through the same steps, in order:
  * configuration, JSON body, credentials of its plane, request schema, handler. */
 export function register<P extends Plane, S extends z.ZodType>(app: App, endpoint: Endpoint<P, S>): void {
+  registry.set(endpoint.path, { path: endpoint.path, plane: endpoint.plane, request: endpoint.request });
   app.post(endpoint.path, async (c: Context<AppEnv>) => {
     const secrets = await loadSecrets(c.env);
     const version = c.req.header('plaid-version');
@@ -90,8 +106,10 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
   });
 }
 
-/** For the benchmark and the tests only (`D1_USAGE_HEADER = "on"`): what a request cost in
- * D1, on every answer, refusals included (a refusal before any storage says zeros). */
+/** For the benchmark and the tests only (`D1_USAGE_HEADER = "on"`, never on production, where
+ * rows written would tell a member that a match was held): what a request cost in D1, on
+ * every answer, refusals included (tests prove with it that a refusal wrote nothing; one
+ * before any storage says zeros). */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
 export function usageHeader(usage: (D1Usage & { objectRoundTrips: number }) | undefined): string {

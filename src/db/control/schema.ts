@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
+import { HELD_MATCH_STATUSES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest; after a rotation with an
@@ -89,4 +90,51 @@ export const keyRotations = sqliteTable(
     touchedAt: text('touched_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.rotation, t.target] }), index('key_rotations_running').on(t.touchedAt).where(sql`done_at IS NULL`)],
+);
+
+/** How many syndications of one reported user (another member's report) each member has
+ * received, across all its programs and shards: a syndication takes a slot here, by one
+ * conditional update, before it is written; beyond the bound the match is held
+ * (`held_matches`). */
+export const networkMatchCounts = sqliteTable(
+  'network_match_counts',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** The reported Beacon User (the reporting member's). */
+    reportedUserId: text('reported_user_id').notNull(),
+    reportClientId: text('report_client_id').notNull(),
+    /** The receiving member. */
+    clientId: text('client_id').notNull(),
+    syndications: integer('syndications').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('network_match_counts_one_per_pair').on(t.reportedUserId, t.clientId), index('network_match_counts_by_client').on(t.clientId, t.seq)],
+);
+
+/** Matches of another member's report held beyond the bound: nothing reached the receiving
+ * member; the operator sees what matched and releases (a normal syndication) or dismisses
+ * each. One per reported user and receiving user. `analysis` is the full comparison;
+ * `shown_analysis` what the syndication would show the member. */
+export const heldMatches = sqliteTable(
+  'held_matches',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    reportId: text('report_id').notNull(),
+    reportClientId: text('report_client_id').notNull(),
+    reportProgramId: text('report_program_id').notNull(),
+    reportedUserId: text('reported_user_id').notNull(),
+    analysis: text('analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    shownAnalysis: text('shown_analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: HELD_MATCH_STATUSES }).notNull(),
+    createdAt: text('created_at').notNull(),
+    resolvedAt: text('resolved_at'),
+  },
+  (t) => [
+    uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId),
+    index('held_matches_by_pair').on(t.reportedUserId, t.clientId),
+  ],
 );

@@ -76,6 +76,10 @@ export const webhookEvents = sqliteTable(
     createdAt: text('created_at').notNull(),
     /** When the event was handed to the delivery queue; null until then (the sweep retries). */
     enqueuedAt: text('enqueued_at'),
+    /** Which hand-over's queue message carries the event now (each hand-over — the write
+     * path's, the sweep's, a re-send — gets a new one): a dead letter of an earlier one must
+     * not end a later schedule. */
+    handoverId: text('handover_id'),
     // Delivery state (domain/webhooks/deliveries.ts): one delivery per event, to the client's
     // webhook URL. `pending` until it is delivered, dead-lettered, or skipped (no URL).
     deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),

@@ -11,6 +11,7 @@ import { BULK_IMPORT, type Actor } from '../actor';
 import { hotKeys, indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
 import { Changeset } from '../changeset';
 import { findDuplicates, knownSyndications, openCandidates, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Candidate, type Subject } from '../checks/findings';
+import { admitFindings } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import type { InProgram } from '../program-context';
 import { patchIdentity } from './identity';
@@ -80,9 +81,11 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised };
   const hot = hotKeys(counts);
   const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.lookupKeys.includes(k))).map((w) => w.candidate);
+  const reports = reportFindings(subject, checked.hits, counts, new Map());
   const findings = {
     duplicates: findDuplicates(subject, [...(await openCandidates(secrets, candidates)), ...nearby], [], program.settings),
-    ...reportFindings(subject, checked.hits, counts, new Map()),
+    ownReports: reports.ownReports,
+    networkReports: await admitFindings(ctx.storage, subject, reports.networkReports),
   };
   const user = {
     id: subject.id,
@@ -195,9 +198,11 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
 
   const now = checked.givenAt;
   const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
+  const reports = reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id));
   const findings = {
     duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings),
-    ...reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id)),
+    ownReports: reports.ownReports,
+    networkReports: await admitFindings(ctx.storage, subject, reports.networkReports),
   };
   const changes = new Changeset(db, now);
   const written = nextVersion(db, changes, current, {

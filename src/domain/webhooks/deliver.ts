@@ -20,6 +20,8 @@ export interface DeliveryMessage {
   /** The user shard the event lives in. */
   shard: number;
   attempts: number;
+  /** The hand-over that sent the message, if it says. */
+  handover?: string | undefined;
 }
 
 /** `retry` without a delay after the last attempt sends the message to the dead-letter queue. */
@@ -88,8 +90,10 @@ async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages
       if (seen.has(message.eventId)) return { action: 'ack' };
       seen.add(message.eventId);
       if (!claim || claim.kind === 'settled') return { action: 'ack' };
-      if (claim.kind === 'busy') return { action: 'retry', delaySeconds: claim.retryInSeconds };
-      return deliverOne(ctx, claim.claimed, message.attempts);
+      // Another consumer is sending it and records the outcome. Waiting is only possible with
+      // attempts left: retrying the last one would dead-letter an event that is being sent.
+      if (claim.kind === 'busy') return isLastAttempt(message.attempts) ? { action: 'ack' } : { action: 'retry', delaySeconds: claim.retryInSeconds };
+      return deliverOne(ctx, claim.claimed, message);
     }),
   );
 
@@ -111,15 +115,23 @@ async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages
   return results.map((r) => ('write' in r ? r.decision : r));
 }
 
-async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number): Promise<Result> {
+async function deliverOne(ctx: Context, claimed: ClaimedEvent, message: DeliveryMessage): Promise<Result> {
+  const attempt = message.attempts;
   const destination = ctx.destinations.get(claimed.clientId) ?? { skip: 'no_webhook_url' };
   if ('skip' in destination) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token, destination.skip) };
   const outcome = await attemptDelivery(ctx, claimed, destination.url, attempt);
   if (outcome.ok) return { decision: { action: 'ack' }, write: recordDelivered(ctx.db, claimed.id, ctx.token, outcome.status) };
-  const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
+  const failed = { status: outcome.status, failure: outcome.failure };
+  if (!isLastAttempt(attempt)) {
+    const delay = nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
+    return { decision: { action: 'retry', delaySeconds: delay }, write: recordFailure(ctx.db, claimed.id, ctx.token, { ...failed, retryInSeconds: delay, dead: false }) };
+  }
+  // The last attempt of the hand-over that carries the event ends the delivery (and its
+  // message goes to the dead-letter queue); that of an earlier one leaves it to the later.
+  const current = message.handover === undefined || message.handover === claimed.handover;
   return {
-    decision: delay === null ? { action: 'retry' } : { action: 'retry', delaySeconds: delay },
-    write: recordFailure(ctx.db, claimed.id, ctx.token, { status: outcome.status, failure: outcome.failure, retryInSeconds: delay }),
+    decision: current ? { action: 'retry' } : { action: 'ack' },
+    write: recordFailure(ctx.db, claimed.id, ctx.token, { ...failed, retryInSeconds: null, dead: current }),
   };
 }
 
