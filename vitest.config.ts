@@ -34,9 +34,16 @@ const config = async () => ({
           },
           // Plaid's schemas as JSON Schema, for test/workers/support/spec.ts.
           PLAID_SCHEMAS: await plaidSchemas(),
+          // Requests the fuzz test generates (`npm run fuzz -- --n 10000` raises it), and
+          // optionally fast-check's seed, to replay a run.
+          FUZZ_CASES: process.env.FUZZ_CASES ?? '300',
+          FUZZ_SEED: process.env.FUZZ_SEED ?? '',
         },
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
-        ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
+        ratelimits: {
+          CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } },
+          SOURCE_RATE_LIMITER: { namespace_id: 'test-source', simple: { limit: 100, period: 60 } },
+        },
         // Outbound HTTP (webhook deliveries) goes to fake receivers at the network edge.
         outboundService: { node: receiversEdge },
       },

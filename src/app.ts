@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { errors, PlaidError } from './errors';
-import { endpointsOf, type App, type AppEnv, type RegisteredEndpoint } from './http/endpoint';
+import { endpointsOf, usageHeader, USAGE_HEADER, type App, type AppEnv, type RegisteredEndpoint } from './http/endpoint';
 import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerNetworkRoutes } from './routes/network';
 import { registerReferenceRoutes } from './routes/reference';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
@@ -20,6 +21,7 @@ export function newApp(): App {
   app.use(async (c, next) => {
     c.set('requestId', newRequestId());
     await next();
+    if (c.env.D1_USAGE_HEADER === 'on' && c.env.ENVIRONMENT !== 'production') c.res.headers.set(USAGE_HEADER, usageHeader(c.get('usage')?.()));
   });
 
   registerBeaconUserRoutes(app);
@@ -28,6 +30,7 @@ export function newApp(): App {
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
   registerAdminRoutes(app);
+  registerNetworkRoutes(app);
   registerWebhookRoutes(app);
   registerReferenceRoutes(app);
 

@@ -17,6 +17,12 @@ export type ReportType = (typeof REPORT_TYPES)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** Where a held match stands (domain/checks/held-matches.ts): a match of another member's
+ * report beyond the bound, held for the operator, who releases it into a syndication or
+ * dismisses it. */
+export const HELD_MATCH_STATUSES = ['held', 'released', 'dismissed'] as const;
+export type HeldMatchStatus = (typeof HELD_MATCH_STATUSES)[number];
+
 /** Why a delivery attempt failed, as the delivery log records it (domain/webhooks/failures.ts). */
 export const DELIVERY_FAILURES = [
   'timeout',
@@ -28,6 +34,7 @@ export const DELIVERY_FAILURES = [
   'url_not_allowed',
   'signing_failed',
   'no_webhook_url',
+  'client_disabled',
 ] as const;
 export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
 
@@ -46,3 +53,6 @@ export const ENVIRONMENTS = ['sandbox', 'production'] as const;
 
 /** Beacon webhook codes (PRODUCT.md §5.5; each event's shape is in domain/events.ts). */
 export const WEBHOOK_CODES = ['USER_STATUS_UPDATED', 'REPORT_CREATED', 'REPORT_UPDATED', 'REPORT_SYNDICATION_CREATED', 'DUPLICATE_DETECTED'] as const;
+
+/** The longest a rotated client secret keeps working beside its successor: a week. */
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 60 * 60;

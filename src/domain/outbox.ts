@@ -21,8 +21,8 @@ const SWEEP_LIMIT = 500;
  * retries (100 × 60 s), so an event on its way to being marked dead is left alone. */
 const LOST_AFTER_MS = 2 * 60 * 60_000;
 
-export async function markHandedOver(storage: Storage, shard: number, eventIds: string[], at: string): Promise<void> {
-  await storage.userShard(shard).update(webhookEvents).set({ enqueuedAt: at }).where(inArray(webhookEvents.id, eventIds));
+export async function markHandedOver(storage: Storage, shard: number, eventIds: string[], at: string, handover: string): Promise<void> {
+  await storage.userShard(shard).update(webhookEvents).set({ enqueuedAt: at, handoverId: handover }).where(inArray(webhookEvents.id, eventIds));
 }
 
 /** What the sweep finds in one shard. */

@@ -12,9 +12,10 @@ import {
   type UpdateBeaconUser,
 } from '../domain/beacon-users/service';
 import type { BeaconUserView } from '../domain/beacon-users/view';
+import { rotateProgramKeys, type ProgramCursor } from '../domain/key-rotation';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
-import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
+import { applyNetworkReport, releaseHeldMatch, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
   createReport,
@@ -148,6 +149,15 @@ export class BeaconProgram extends DurableObject<Env> {
 
   applyNetworkReport(programId: string, cmd: ApplyNetworkReport) {
     return this.#serially(programId, (ctx) => applyNetworkReport(ctx, cmd));
+  }
+
+  /** A step of a key rotation over the program's data (domain/key-rotation.ts). */
+  rotateKeys(programId: string, cursor: ProgramCursor | null) {
+    return this.#serially(programId, (ctx) => rotateProgramKeys(ctx, cursor));
+  }
+
+  releaseHeldMatch(programId: string, heldMatchId: string) {
+    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, heldMatchId));
   }
 
   syncReportIndex(programId: string, reportId: string) {

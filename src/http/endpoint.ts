@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { Storage } from '../db';
+import { Storage, type D1Usage } from '../db';
 import type { Client } from '../domain/clients';
 import { ProgramGateway } from '../durable/gateway';
 import type { Env } from '../env';
@@ -8,11 +8,15 @@ import { errors } from '../errors';
 import type { PlaidResponse, PlaidResponseBody } from '../schemas/plaid';
 import { loadSecrets, type Secrets } from '../secrets';
 import type { Actor } from '../domain/actor';
-import { authenticate, type Plane } from './auth';
+import { authenticate, hasAdminToken, recognisedFromHeaders, type Plane } from './auth';
 import { readJsonObject } from './body';
 import { parseRequest } from './validation';
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+export type AppEnv = {
+  Bindings: Env;
+  /** `usage`: what the request has cost in D1 so far, for the Beacon-D1-Usage header. */
+  Variables: { requestId: string; usage?: () => D1Usage & { objectRoundTrips: number } };
+};
 export type App = Hono<AppEnv>;
 
 export interface EndpointContext<P extends Plane, I> {
@@ -84,10 +88,23 @@ export function register<P extends Plane, S extends z.ZodType, R extends Contrac
     if (version !== undefined && version !== PLAID_VERSION) {
       throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
     }
+    // Nothing unauthenticated is read, parsed or looked up in D1 before the per-source limit:
+    // the admin token is checked first, and a client's request skips the limit only when this
+    // isolate recognises its header credentials without a read.
+    const headers = c.req.raw.headers;
+    if (endpoint.plane === 'admin') {
+      if (!(await hasAdminToken(headers, secrets))) {
+        await admitSource(c.env, headers);
+        throw errors.invalidAdminToken();
+      }
+    } else if (!(await recognisedFromHeaders(headers, secrets))) {
+      await admitSource(c.env, headers);
+    }
     const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
     const storage = new Storage(c.env);
     const programs = new ProgramGateway(c.env, storage);
-    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
+    c.set('usage', () => ({ ...storage.meter.snapshot(), objectRoundTrips: programs.objectRoundTrips }));
+    const { client, actor } = await authenticate(endpoint.plane, headers, body, storage, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
     const result = await endpoint.handle({
@@ -101,15 +118,29 @@ export function register<P extends Plane, S extends z.ZodType, R extends Contrac
       actor,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
-    if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
     return c.json({ ...(result as object), request_id: c.get('requestId') });
   });
 }
 
-/** For the benchmark only (`D1_USAGE_HEADER = "on"`): what a request cost in D1. */
+/** For the benchmark and the tests only (`D1_USAGE_HEADER = "on"`, never on production, where
+ * rows written would tell a member that a match was held): what a request cost in D1, on
+ * every answer, refusals included (tests prove with it that a refusal wrote nothing; one
+ * before any storage says zeros). */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
-function usageHeader(storage: Storage, programs: ProgramGateway): string {
-  const { roundTrips, rowsRead, rowsWritten, unmetered } = storage.meter.snapshot();
-  return `round_trips=${roundTrips}; object_round_trips=${programs.objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
+export function usageHeader(usage: (D1Usage & { objectRoundTrips: number }) | undefined): string {
+  const { roundTrips = 0, objectRoundTrips = 0, rowsRead = 0, rowsWritten = 0, unmetered = 0 } = usage ?? {};
+  return `round_trips=${roundTrips}; object_round_trips=${objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
+}
+
+/** The address a request comes from: Cloudflare's edge sets `CF-Connecting-IP` (a client
+ * cannot). Local runs have none and share one source. */
+function sourceOf(headers: Headers): string {
+  return headers.get('cf-connecting-ip') ?? 'unknown';
+}
+
+/** Counts a request against its source's limit (`SOURCE_RATE_LIMITER`): 429 once over it. */
+async function admitSource(env: Env, headers: Headers): Promise<void> {
+  const source = sourceOf(headers);
+  if (!(await env.SOURCE_RATE_LIMITER.limit({ key: source })).success) throw errors.sourceRateLimited();
 }

@@ -23,6 +23,7 @@ const PREFIX = {
   user: 'usr',
   event: 'evt',
   deadLetter: 'dlt',
+  heldMatch: 'hld',
 } as const;
 
 /** Object ids: prefix + 14 random base62 characters (PRODUCT.md §3). */

@@ -1,5 +1,6 @@
 /** Comparing two identities field by field: the analysis that rules are evaluated on and
- * that is returned to clients, unchanged (PRODUCT.md §5.3: explainable). */
+ * that is returned to clients — unchanged for duplicates and a member's own reports; for
+ * another member's report, only what the member may learn of it (disclosure.ts). */
 import type { Identity } from './identity';
 import { stronger, type MatchCode } from './codes';
 import { compareAccount, normaliseAccount, type NormalisedAccount } from './fields/depository-accounts';

@@ -18,8 +18,9 @@ const SEND_BATCH = 50;
 export async function handOverEvents(env: Env, storage: Storage, shard: number, eventIds: string[]): Promise<void> {
   try {
     for (const ids of chunks(eventIds)) {
-      await env.WEBHOOK_QUEUE.sendBatch(ids.map((eventId) => ({ body: { eventId, shard } satisfies WebhookMessage })));
-      await markHandedOver(storage, shard, ids, nowTimestamp());
+      const handover = crypto.randomUUID();
+      await env.WEBHOOK_QUEUE.sendBatch(ids.map((eventId) => ({ body: { eventId, shard, handover } satisfies WebhookMessage })));
+      await markHandedOver(storage, shard, ids, nowTimestamp(), handover);
     }
   } catch (error) {
     console.error('handing events to the webhook queue failed; the sweep will retry', error);

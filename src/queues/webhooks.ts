@@ -16,7 +16,7 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
       new Storage(env),
       await loadSecrets(env),
       retryPolicy(env),
-      messages.map((m) => ({ eventId: m.body.eventId, shard: m.body.shard, attempts: m.attempts })),
+      messages.map((m) => ({ eventId: m.body.eventId, shard: m.body.shard, attempts: m.attempts, handover: m.body.handover })),
     );
     decisions.forEach((decision, i) => {
       const message = messages[i]!;
@@ -44,15 +44,18 @@ export async function handleWebhookBatch(batch: MessageBatch<WebhookMessage>, en
 /** How long the dead-letter consumer waits before trying again to record a dead delivery. */
 const DEAD_LETTER_RETRY_SECONDS = 60;
 
-/** `beacon-webhooks-dead`: marks each delivery dead in the log, where an analyst sees it and
- * can re-send it (`/dashboard/webhook/delivery/retry`). */
+/** `beacon-webhooks-dead`: makes sure each delivery is dead in the log (the last attempt
+ * records it; this is for one whose outcome could not be written), where an analyst sees it
+ * and can re-send it (`/dashboard/webhook/delivery/retry`). A delivery another consumer is
+ * sending is looked at again once its claim lapses. */
 export async function handleWebhookDeadLetters(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
   const storage = new Storage(env);
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await markDead(storage.userShard(message.body.shard), message.body.eventId);
-        message.ack();
+        const busy = await markDead(storage.userShard(message.body.shard), message.body.eventId, message.body.handover);
+        if (busy) message.retry({ delaySeconds: busy.busyForSeconds });
+        else message.ack();
       } catch (error) {
         console.error(`webhook ${message.body.eventId}: could not record the dead letter`, error);
         message.retry({ delaySeconds: DEAD_LETTER_RETRY_SECONDS });

@@ -1,8 +1,10 @@
-import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
+import { clientView, createClient, getClient, listClients, revokePreviousSecret, rotateClientSecret, updateClient } from '../domain/clients';
 import { shardList } from '../domain/directory';
+import { rotationStatus, startRotation } from '../domain/key-rotation';
 import { countBeaconUsers, findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
+import { sendRotationSteps } from '../queues/maintenance';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
@@ -11,11 +13,14 @@ import {
   AdminClientGetRequest,
   AdminClientListRequest,
   AdminClientListResponse,
+  AdminClientSecretRevokePreviousRequest,
   AdminClientSecretRotateRequest,
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
   AdminFanoutDeadLetterListResponse,
   AdminFanoutDeadLetterRetryRequest,
+  AdminKeyRotationRequest,
+  AdminKeyRotationResponse,
   AdminProgram,
   AdminProgramGetRequest,
   AdminProgramMetricsResponse,
@@ -28,7 +33,7 @@ import {
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
  * programs live and what they cost, the import of a member's existing users at onboarding,
- * and the fan-out's dead letters. */
+ * the fan-out's dead letters, and bringing stored data to new keys. */
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
@@ -71,14 +76,23 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/client/secret/rotate',
-    summary: 'Rotate a member\'s secret: the old one stops working at once',
+    summary: 'Rotate a member\'s secret: the old one stops at once, or after an overlap',
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
     response: ClientCredentials,
     async handle({ storage, secrets, input }) {
-      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
-      return { client_id: client.id, secret };
+      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id, input.previous_secret_valid_seconds ?? 0);
+      return { client_id: client.id, secret, previous_secret_expires_at: client.previousSecretExpiresAt };
     },
+  });
+
+  register(app, {
+    path: '/admin/client/secret/revoke_previous',
+    summary: 'End the overlap: the previous secret stops working now',
+    plane: 'admin',
+    response: Client,
+    request: AdminClientSecretRevokePreviousRequest,
+    handle: async ({ storage, input }) => clientView(await revokePreviousSecret(storage, input.client_id)),
   });
 
   register(app, {
@@ -137,5 +151,26 @@ export function registerAdminRoutes(app: App): void {
     request: AdminFanoutDeadLetterRetryRequest,
     response: FanoutDeadLetter,
     handle: ({ env, storage, input }) => retryFanoutDeadLetter(storage, input.dead_letter_id, (page) => sendFanoutPages(env, [{ page }])),
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/start',
+    summary: 'Start bringing every stored row to the current keys, in the background',
+    plane: 'admin',
+    response: AdminKeyRotationResponse,
+    request: AdminKeyRotationRequest,
+    async handle({ env, storage, secrets }) {
+      await sendRotationSteps(env, await startRotation(storage, secrets));
+      return rotationStatus(storage, secrets);
+    },
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/status',
+    summary: 'Where the rotation to the current keys stands',
+    plane: 'admin',
+    response: AdminKeyRotationResponse,
+    request: AdminKeyRotationRequest,
+    handle: ({ storage, secrets }) => rotationStatus(storage, secrets),
   });
 }

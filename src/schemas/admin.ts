@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SECRET_OVERLAP_SECONDS } from '../vocabulary';
 import { BeaconUserRequestData } from './beacon-user';
 import { Program } from './dashboard';
 import { BeaconUserStatus, ClientUserId, Cursor, NextCursor, nonBlank, ObjectId, Timestamp, WebhookUrl } from './fields';
@@ -17,7 +18,17 @@ export const AdminClientUpdateRequest = z.strictObject({
   /** The user shard the client's new programs go to. */
   program_shard: z.number().int().min(0).nullish(),
 });
-export const AdminClientSecretRotateRequest = z.strictObject({ client_id: ObjectId });
+export const AdminClientSecretRotateRequest = z.strictObject({
+  client_id: ObjectId,
+  /** How long the previous secret keeps working beside the new one (0, the default: not at all). */
+  previous_secret_valid_seconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'must not be negative')
+    .max(MAX_SECRET_OVERLAP_SECONDS, `must be at most ${MAX_SECRET_OVERLAP_SECONDS} (a week)`)
+    .nullish(),
+});
+export const AdminClientSecretRevokePreviousRequest = z.strictObject({ client_id: ObjectId });
 
 /** At most this many users per import request. */
 export const IMPORT_BATCH = 100;
@@ -33,19 +44,26 @@ export const AdminBeaconUserImportRequest = z.strictObject({
 export const AdminProgramGetRequest = z.strictObject({ program_id: ObjectId });
 export const AdminShardListRequest = z.strictObject({});
 
+export const AdminKeyRotationRequest = z.strictObject({});
+
 export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
 export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });
 
 // Answers.
 
 /** A client's credentials: the secret is shown here once and stored only as a digest. */
-export const ClientCredentials = z.object({ client_id: z.string(), secret: z.string() });
+export const ClientCredentials = z.object({
+  client_id: z.string(),
+  secret: z.string(),
+  previous_secret_expires_at: Timestamp.nullish().meta({ description: 'Until when the previous secret keeps working (rotation with an overlap); null: it stopped at once.' }),
+});
 
 export const Client = z.object({
   client_id: z.string(),
   name: z.string(),
   webhook_url: z.string().nullable(),
   disabled: z.boolean(),
+  previous_secret_expires_at: Timestamp.nullable().meta({ description: 'Until when the previous secret keeps working beside the current one.' }),
   home_shard: z.int().meta({ description: "The user shard of the client's `/user` users and, by default, its programs." }),
   program_shard: z.int().meta({ description: 'The user shard new programs of this client go to.' }),
   created_at: Timestamp,
@@ -100,6 +118,17 @@ export const FanoutDeadLetter = z.object({
   shard: z.int(),
   created_at: Timestamp,
   retried_at: Timestamp.nullable(),
+});
+
+export const AdminKeyRotationResponse = z.object({
+  rotation: z.string().meta({ description: 'The key ids the rotation moves stored rows to.' }),
+  rotating: z.boolean().meta({ description: 'Whether a previous key is configured.' }),
+  targets: z.int(),
+  targets_done: z.int(),
+  rows_changed: z.int(),
+  complete: z.boolean(),
+  client_ids_with_secrets_under_previous_hmac_key: z.array(z.string()).meta({ description: 'Clients (up to a page) whose secret works only while HMAC_KEY_PREVIOUS is configured, until they next call.' }),
+  user_tokens_under_previous_hmac_key: z.int(),
 });
 
 export const AdminFanoutDeadLetterListResponse = z.object({ dead_letters: z.array(FanoutDeadLetter), next_cursor: NextCursor });

@@ -5,6 +5,8 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: Record<'control' | 'userShard' | 'indexShard', import('cloudflare:test').D1Migration[]>;
       PLAID_SCHEMAS: Record<string, unknown>;
+      FUZZ_CASES: string;
+      FUZZ_SEED: string;
     }
     /** Types `exports` from `cloudflare:workers` as the Worker's own entry module. */
     interface GlobalProps {

@@ -10,11 +10,10 @@ import { FANOUT_PAGE } from '../../src/domain/blocking-index';
 import type { FanoutPage } from '../../src/domain/reports/fanout';
 import type { Env } from '../../src/env';
 import { newId } from '../../src/lib/ids';
-import { nowTimestamp } from '../../src/lib/time';
 import type { FanoutMessage } from '../../src/queues/messages';
 import { loadSecrets } from '../../src/secrets';
 import { admin, api, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { syndicationCount } from './support/network';
+import { forgetReached, reachedCount } from './support/network';
 import { expectContractShape } from './support/spec';
 import { inIndexShards, inUserShards, writeInUserShards } from './support/storage';
 
@@ -55,7 +54,7 @@ async function sweep() {
 /** A create's work before the program's Durable Object: normalising, keys, checks 2 and 3. */
 async function checkBeforeObject(user: Parameters<typeof identityFromRequest>[0]) {
   const id = newId('beaconUser');
-  const checked = await checkIdentity(new Storage(env), await loadSecrets(env), id, identityFromRequest(user, nowTimestamp()));
+  const checked = await checkIdentity(new Storage(env), await loadSecrets(env), id, (at) => identityFromRequest(user, at));
   return { id, checked };
 }
 
@@ -113,26 +112,26 @@ describe('a fan-out that stops part-way', () => {
     const count = FANOUT_PAGE + 5;
     for (let i = 0; i < count; i++) await newBeaconUser(b.client, b.program, { ...person, email_address: `copy.${i}.${person.email_address}` }, `copy-${i}`);
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
-    await expect.poll(() => syndicationCount(made.id), { timeout: 20_000, interval: 200 }).toBe(count);
+    await expect.poll(() => reachedCount(made.id), { timeout: 20_000, interval: 200 }).toBe(count);
 
     // Replay the walk of B's shard as if the queue failed after its first page: the page is
     // done and its successor recorded, but never sent.
     const shard = (await admin('/admin/program/get', { program_id: b.program })).body.shard;
-    await writeInUserShards('DELETE FROM report_syndications WHERE report_id = ?', made.id);
+    await forgetReached(made.id, made.beacon_user_id);
     const brokenQueue = { ...env, FANOUT_QUEUE: { send: () => Promise.reject(new Error('down')), sendBatch: () => Promise.reject(new Error('down')) } } as unknown as Env;
     const first = (await pagesOf(made.id, 1)).find((p) => p.shard === shard)!;
     expect((await deliver([first], brokenQueue)).explicitAcks).toEqual(['m0']);
-    expect(await syndicationCount(made.id)).toBe(FANOUT_PAGE);
+    expect(await reachedCount(made.id)).toBe(FANOUT_PAGE);
     const stopped = (await walks(made.id)).find((w) => w.pass === 1 && w.shard === shard)!;
     expect(stopped.state).toBe('queued');
     expect(JSON.parse(stopped.page)).toMatchObject({ after: { programId: b.program } });
 
     // A quiet walk is the sweep's once FANOUT_STALLED_MS has passed.
     await sweep();
-    expect(await syndicationCount(made.id)).toBe(FANOUT_PAGE);
+    expect(await reachedCount(made.id)).toBe(FANOUT_PAGE);
     await writeInUserShards("UPDATE report_fanouts SET touched_at = '2000-01-01T00:00:00Z' WHERE report_id = ? AND pass = 1 AND shard = ?", made.id, shard);
     await sweep();
-    await expect.poll(() => syndicationCount(made.id), { timeout: 10_000, interval: 100 }).toBe(count);
+    await expect.poll(() => reachedCount(made.id), { timeout: 10_000, interval: 100 }).toBe(count);
     await expect.poll(async () => (await walks(made.id)).find((w) => w.pass === 1 && w.shard === shard)!.state, { timeout: 10_000 }).toBe('done');
   }, 60_000);
 

@@ -101,17 +101,17 @@ describe('webhook delivery', () => {
     expect(84150 + 43200).toBeGreaterThan(24 * 3600);
   });
 
-  it('after the last attempt the message goes to the dead-letter queue, whose consumer marks the delivery dead', async () => {
+  it('after the last attempt the delivery is dead and the message goes to the dead-letter queue', async () => {
     const { client, receiver } = await failingReceiver(500);
     const eventId = await recordEvent(client.client_id);
     const last = await consume('beacon-webhooks', [{ eventId, attempts: MAX_RETRIES + 1 }]);
     // A retry without a delay: Queues has no retries left and moves the message to the DLQ.
     expect(last.retryMessages).toEqual([{ msgId: 'msg-0' }]);
-    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: null });
+    const dead = { status: 'dead', attempts: 1, next_attempt_at: null, given_up_at: expect.stringMatching(/Z$/), last_http_status: 500 };
+    expect(await deliveryOf(client, eventId)).toMatchObject(dead);
 
-    const dead = await consume('beacon-webhooks-dead', [{ eventId }]);
-    expect(dead.explicitAcks).toEqual(['msg-0']);
-    expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'dead', attempts: 1, given_up_at: expect.stringMatching(/Z$/), last_http_status: 500 });
+    expect((await consume('beacon-webhooks-dead', [{ eventId }])).explicitAcks).toEqual(['msg-0']);
+    expect(await deliveryOf(client, eventId)).toMatchObject(dead);
     // Idempotent: a redelivered dead letter changes nothing; a stale message sends nothing.
     await consume('beacon-webhooks-dead', [{ eventId }]);
     expect((await consume('beacon-webhooks', [{ eventId }])).explicitAcks).toEqual(['msg-0']);

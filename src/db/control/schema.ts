@@ -1,20 +1,27 @@
 /** The control database (one D1): who the members are, where each program's data lives,
  * the webhook signing keys and the operator's records. Small: rows per member, not per user. */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
-import { ENVIRONMENTS } from '../../vocabulary';
+import { ENVIRONMENTS, HELD_MATCH_STATUSES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
-/** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user
- * shard that holds the client's `/user` users (fixed); its new programs go there too unless
- * the operator names another shard in `program_shard`. */
+/** Member companies. The secret is stored only as a keyed digest; after a rotation with an
+ * overlap, the previous secret's digest keeps working until `previous_secret_expires_at`.
+ * `home_shard` is the user shard that holds the client's `/user` users (fixed); its new
+ * programs go there too unless the operator names another shard in `program_shard`. */
 export const clients = sqliteTable('clients', {
   // `seq` orders listings; ids are random.
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   id: text('id').notNull().unique(),
   name: text('name').notNull(),
   secretDigest: text('secret_digest').notNull(),
+  /** Null: `secret_digest` is the secret's SHA-256. Otherwise the id of the HMAC key it was
+   * stored under before (replaced by the SHA-256 at the client's next call; key rotations
+   * cannot, never seeing the secret). */
+  secretHmacKid: text('secret_hmac_kid'),
+  previousSecretDigest: text('previous_secret_digest'),
+  previousSecretExpiresAt: text('previous_secret_expires_at'),
   webhookUrl: text('webhook_url'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   homeShard: integer('home_shard').notNull(),
@@ -67,3 +74,67 @@ export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
   createdAt: text('created_at').notNull(),
   retriedAt: text('retried_at'),
 });
+
+/** Key rotations: the progress of bringing every stored row to the current keys, per target
+ * (a program's data, a shard's `/user` users, the webhook signing keys). `rotation` names the
+ * keys rotated to (`pii:<kid>,hmac:<kid>,webhook:<kid>`). domain/key-rotation.ts. */
+export const keyRotations = sqliteTable(
+  'key_rotations',
+  {
+    rotation: text('rotation').notNull(),
+    target: text('target').notNull(),
+    /** Where the next step starts (null: at the beginning); its shape is the target's. */
+    cursor: text('cursor', { mode: 'json' }).$type<unknown>(),
+    rowsChanged: integer('rows_changed').notNull().default(0),
+    doneAt: text('done_at'),
+    touchedAt: text('touched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rotation, t.target] }), index('key_rotations_running').on(t.touchedAt).where(sql`done_at IS NULL`)],
+);
+
+/** How many syndications of one reported user (another member's report) each member has
+ * received, across all its programs and shards: a syndication takes a slot here, by one
+ * conditional update, before it is written; beyond the bound the match is held
+ * (`held_matches`). */
+export const networkMatchCounts = sqliteTable(
+  'network_match_counts',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** The reported Beacon User (the reporting member's). */
+    reportedUserId: text('reported_user_id').notNull(),
+    reportClientId: text('report_client_id').notNull(),
+    /** The receiving member. */
+    clientId: text('client_id').notNull(),
+    syndications: integer('syndications').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('network_match_counts_one_per_pair').on(t.reportedUserId, t.clientId), index('network_match_counts_by_client').on(t.clientId, t.seq)],
+);
+
+/** Matches of another member's report held beyond the bound: nothing reached the receiving
+ * member; the operator sees what matched and releases (a normal syndication) or dismisses
+ * each. One per reported user and receiving user. `analysis` is the full comparison;
+ * `shown_analysis` what the syndication would show the member. */
+export const heldMatches = sqliteTable(
+  'held_matches',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    programId: text('program_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    reportId: text('report_id').notNull(),
+    reportClientId: text('report_client_id').notNull(),
+    reportProgramId: text('report_program_id').notNull(),
+    reportedUserId: text('reported_user_id').notNull(),
+    analysis: text('analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    shownAnalysis: text('shown_analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: HELD_MATCH_STATUSES }).notNull(),
+    createdAt: text('created_at').notNull(),
+    resolvedAt: text('resolved_at'),
+  },
+  (t) => [
+    uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId),
+    index('held_matches_by_pair').on(t.reportedUserId, t.clientId),
+  ],
+);

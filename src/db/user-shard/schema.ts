@@ -44,7 +44,8 @@ export const beaconUserVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.beaconUserId, t.version] })],
 );
 
-/** `/user/*` users. The token is stored only as a keyed digest; identity is sealed. */
+/** `/user/*` users. The token is stored only as its digest (lib/crypto.ts credentialDigest);
+ * identity is sealed. */
 export const users = sqliteTable(
   'users',
   {
@@ -52,10 +53,15 @@ export const users = sqliteTable(
     clientId: text('client_id').notNull(),
     clientUserId: text('client_user_id').notNull(),
     tokenDigest: text('token_digest').notNull().unique(),
+    /** As clients.secret_hmac_kid, for the token. */
+    tokenHmacKid: text('token_hmac_kid'),
     identity: text('identity'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId)],
+  (t) => [
+    uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId),
+    index('users_with_hmac_tokens').on(t.tokenHmacKid).where(sql`token_hmac_kid IS NOT NULL`),
+  ],
 );
 
 /** The webhook outbox: every event is written in the same batch as the change that
@@ -71,6 +77,10 @@ export const webhookEvents = sqliteTable(
     createdAt: text('created_at').notNull(),
     /** When the event was handed to the delivery queue; null until then (the sweep retries). */
     enqueuedAt: text('enqueued_at'),
+    /** Which hand-over's queue message carries the event now (each hand-over — the write
+     * path's, the sweep's, a re-send — gets a new one): a dead letter of an earlier one must
+     * not end a later schedule. */
+    handoverId: text('handover_id'),
     // Delivery state (domain/webhooks/deliveries.ts): one delivery per event, to the client's
     // webhook URL. `pending` until it is delivered, dead-lettered, or skipped (no URL).
     deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),

@@ -14,6 +14,7 @@ import { openIdentity, type CurrentUser } from '../beacon-users/store';
 import { hotKeys } from '../blocking-index';
 import type { Changeset } from '../changeset';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from '../../matching/compare';
+import { toNetworkSyndicationAnalysis } from '../../matching/disclosure';
 import { matchingRule } from '../../matching/rules';
 import type { ProgramSettings } from '../../matching/settings';
 import type { IndexedReport, ReportHit } from '../reports/network-index';
@@ -115,6 +116,23 @@ export function reportFindings(
   };
 }
 
+/** What a syndication shows its member: the full analysis of its own report; of another
+ * member's, only what it supplied itself and whether that matched (matching/disclosure.ts).
+ * The network rules were evaluated on the full analysis. */
+export function shownAnalysis(subject: Pick<Subject, 'clientId' | 'identity'>, { report, analysis }: Pick<ReportFinding, 'report' | 'analysis'>) {
+  return report.clientId === subject.clientId ? toReportSyndicationAnalysis(analysis) : toNetworkSyndicationAnalysis(analysis, subject.identity);
+}
+export type ShownAnalysis = ReturnType<typeof shownAnalysis>;
+
+/** A report reaching a user, as a syndication records it. */
+export interface Syndication {
+  report: IndexedReport;
+  shown: ShownAnalysis;
+  /** The syndication of an earlier report on the same reported user that this brings up
+   * to date, if any. */
+  supersedes: string | null;
+}
+
 /** Adds the findings to `changes`: each duplicate with DUPLICATE_DETECTED, each report
  * finding as a syndication with REPORT_SYNDICATION_CREATED. */
 export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject, findings: Findings): void {
@@ -136,13 +154,15 @@ export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject
     );
     changes.event(subject.clientId, { webhook_code: 'DUPLICATE_DETECTED', beacon_duplicate_id: id });
   }
-  for (const finding of [...findings.ownReports, ...findings.networkReports]) recordSyndication(db, changes, subject, finding);
+  for (const finding of [...findings.ownReports, ...findings.networkReports]) {
+    recordSyndication(db, changes, subject, { report: finding.report, shown: shownAnalysis(subject, finding), supersedes: finding.supersedes });
+  }
 }
 
 /** A report reached a user. A report re-created on the same reported user updates the
  * user's existing syndication: one notification per fact (docs/security.md). */
-export function recordSyndication(db: ShardDb, changes: Changeset, subject: Pick<Subject, 'id' | 'clientId' | 'programId'>, { report, analysis, supersedes }: ReportFinding): void {
-  const reportColumns = { reportId: report.id, reportClientId: report.clientId, reportProgramId: report.programId, reportedUserId: report.beaconUserId, analysis: toReportSyndicationAnalysis(analysis) };
+export function recordSyndication(db: ShardDb, changes: Changeset, subject: Pick<Subject, 'id' | 'clientId' | 'programId'>, { report, shown, supersedes }: Syndication): void {
+  const reportColumns = { reportId: report.id, reportClientId: report.clientId, reportProgramId: report.programId, reportedUserId: report.beaconUserId, analysis: shown };
   if (supersedes) {
     changes.add(db.update(reportSyndications).set(reportColumns).where(and(eq(reportSyndications.id, supersedes), eq(reportSyndications.beaconUserId, subject.id))));
     return;

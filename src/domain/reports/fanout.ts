@@ -23,10 +23,11 @@ import { nowTimestamp, timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
 import { SYSTEM } from '../actor';
 import { nextStatus } from '../beacon-users/service';
-import { openIdentity, selectCurrentUsers } from '../beacon-users/store';
+import { openIdentity, selectCurrentUsers, type CurrentUser } from '../beacon-users/store';
 import { FANOUT_PAGE, selectKeyWalk, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { knownSyndications, recordSyndication, selectSyndicationsOf } from '../checks/findings';
+import { knownSyndications, recordSyndication, selectSyndicationsOf, shownAnalysis, type ShownAnalysis, type Syndication } from '../checks/findings';
+import { admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type NetworkMatch } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import { findProgramPlace } from '../directory';
 import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
@@ -127,29 +128,60 @@ export async function fanOutPage(storage: Storage, secrets: Secrets, network: Ne
 
 /** In a program's Durable Object: syndicates the report to those of `userIds` that match it
  * under the network rules and have not had it (or an earlier report on the same reported
- * user) yet. Returns how many were syndicated. */
+ * user) yet — within the bound on repeated matches (checks/held-matches.ts). Returns how
+ * many were syndicated. */
 export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport): Promise<number> {
   const { db, program } = ctx;
   const [users, syndications] = await db.batch([
     selectCurrentUsers(db, and(inArray(userShard.beaconUsers.id, cmd.userIds), eq(userShard.beaconUsers.programId, program.id))),
     selectSyndicationsOf(db, cmd.userIds),
   ]);
-  const changes = new Changeset(db, nowTimestamp());
-  let syndicated = 0;
+  const matches: (NetworkMatch & { user: CurrentUser })[] = [];
   for (const user of users) {
     const known = knownSyndications(syndications, user.id).get(cmd.report.beaconUserId);
     if (known?.reportId === cmd.report.id) continue;
-    const analysis = compareNormalised(normaliseIdentity(await openIdentity(ctx.secrets.piiKey, user.id, user.sealed)), cmd.identity);
+    const identity = normaliseIdentity(await openIdentity(ctx.secrets.piiKey, user.id, user.sealed));
+    const analysis = compareNormalised(identity, cmd.identity);
     if (!matchingRule(analysis, NETWORK_RULES)) continue;
-    const finding = { report: cmd.report, analysis, supersedes: known?.id ?? null };
-    recordSyndication(db, changes, user, finding);
-    // The same outcome as check 3 at creation, and it only ever raises the status.
-    const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, program.settings));
-    if (status !== user.status) nextStatus(db, changes, user, status, SYSTEM);
-    if (!known) syndicated++;
+    matches.push({ user, subject: { ...user, identity }, finding: { report: cmd.report, analysis, supersedes: known?.id ?? null } });
+  }
+  const admitted = await admitNetworkMatches(ctx.storage, matches);
+  const changes = new Changeset(db, nowTimestamp());
+  let syndicated = 0;
+  for (const [i, { user, subject, finding }] of matches.entries()) {
+    if (!admitted[i]) continue;
+    syndicate(ctx, changes, user, { report: finding.report, shown: shownAnalysis(subject, finding), supersedes: finding.supersedes });
+    if (!finding.supersedes) syndicated++;
   }
   await ctx.commit(changes);
   return syndicated;
+}
+
+/** Records a syndication that reaches a user after its last check, and raises its status
+ * as check 3 would have. */
+function syndicate(ctx: InProgram, changes: Changeset, user: CurrentUser, syndication: Syndication): void {
+  recordSyndication(ctx.db, changes, user, syndication);
+  // The same outcome as check 3 at creation, and it only ever raises the status.
+  const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [syndication] }, ctx.program.settings));
+  if (status !== user.status) nextStatus(ctx.db, changes, user, status, SYSTEM);
+}
+
+/** In the receiving program's Durable Object: the operator releases a held match into the
+ * syndication it would have been (`/admin/network/held_match/release`). */
+export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
+  const { db } = ctx;
+  const held = await heldMatchToRelease(ctx.storage, heldMatchId);
+  const [[user], syndications] = await db.batch([
+    selectCurrentUsers(db, and(eq(userShard.beaconUsers.id, held.beaconUserId), eq(userShard.beaconUsers.programId, ctx.program.id))),
+    selectSyndicationsOf(db, [held.beaconUserId]),
+  ]);
+  if (!user) throw errors.refused(`the user of held match ${held.id} was never written: dismiss it instead`);
+  const report = { id: held.reportId, clientId: held.reportClientId, programId: held.reportProgramId, beaconUserId: held.reportedUserId };
+  const supersedes = knownSyndications(syndications, user.id).get(held.reportedUserId)?.id ?? null;
+  const changes = new Changeset(db, nowTimestamp());
+  syndicate(ctx, changes, user, { report, shown: held.shownAnalysis as ShownAnalysis, supersedes });
+  await ctx.commit(changes);
+  return heldMatchView(await markReleased(ctx.storage, held));
 }
 
 /** (program, user) order, the order of the index the walk reads. */

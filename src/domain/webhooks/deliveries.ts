@@ -3,7 +3,7 @@
  *
  *   pending ──2xx──────────────────────────────→ delivered
  *      │ └──failure: attempts+1, next_attempt_at─┘ (retried on the schedule)
- *      ├──last attempt failed → dead-letter queue → dead ──/retry──→ pending
+ *      ├──last attempt failed ───────────────────→ dead ──/retry──→ pending
  *      └──client has no webhook URL ─────────────→ skipped ─/retry──→ pending
  *
  * Only `pending` deliveries are sent; a message for a settled one is acknowledged and does
@@ -35,6 +35,8 @@ export interface ClaimedEvent {
   id: string;
   clientId: string;
   event: BeaconEvent;
+  /** The hand-over whose message carries the event now. */
+  handover: string | null;
 }
 
 /** What became of each event id of a batch when claiming. */
@@ -56,7 +58,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
         and(
           inArray(webhookEvents.id, ids),
           eq(webhookEvents.deliveryStatus, 'pending'),
-          or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now))),
+          unclaimed(now),
         ),
       ),
     db
@@ -67,6 +69,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
         status: webhookEvents.deliveryStatus,
         claimToken: webhookEvents.claimToken,
         claimedUntil: webhookEvents.claimedUntil,
+        handover: webhookEvents.handoverId,
       })
       .from(webhookEvents)
       .where(inArray(webhookEvents.id, ids)),
@@ -76,15 +79,23 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
   for (const id of ids) {
     const row = rows.find((r) => r.id === id);
     if (row?.claimToken === token) {
-      result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent } });
+      result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent, handover: row.handover } });
     } else if (!row || row.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
-      const until = row.claimedUntil ? Date.parse(row.claimedUntil) : now;
-      result.set(id, { kind: 'busy', retryInSeconds: Math.max(1, Math.ceil((until - now) / 1000) + 1) });
+      result.set(id, { kind: 'busy', retryInSeconds: secondsUntil(row.claimedUntil, now) });
     }
   }
   return result;
+}
+
+/** No consumer holds the event: never claimed, released, or the claim has lapsed. */
+const unclaimed = (now: number) => or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now)));
+
+/** Whole seconds until a claim lapses, and one more. */
+function secondsUntil(claimedUntil: string | null, now: number): number {
+  const until = claimedUntil ? Date.parse(claimedUntil) : now;
+  return Math.max(1, Math.ceil((until - now) / 1000) + 1);
 }
 
 /** Only the holder of the claim writes the outcome: a consumer whose claim lapsed and was
@@ -113,13 +124,17 @@ export function recordDelivered(db: ShardDb, id: string, token: string, status: 
     .where(heldBy(id, token));
 }
 
-/** A failed attempt. `retryInSeconds` is null after the last attempt: the message is on its
- * way to the dead-letter queue, whose consumer marks the delivery dead. */
+/** A failed attempt, retried after `retryInSeconds`, or none: after the last attempt the
+ * delivery is `dead` from this write on, so nothing later (the dead-letter consumer failing,
+ * the sweep looking for lost messages) can start it on a new schedule; the message still
+ * goes to the dead-letter queue, whose consumer marks it dead if this write was lost. The
+ * last attempt of an earlier hand-over's message (the event was handed over again since)
+ * leaves the delivery pending, to the later one. */
 export function recordFailure(
   db: ShardDb,
   id: string,
   token: string,
-  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null },
+  attempt: { status: number | null; failure: DeliveryFailure; retryInSeconds: number | null; dead: boolean },
   now = Date.now(),
 ) {
   return db
@@ -131,32 +146,43 @@ export function recordFailure(
       lastHttpStatus: attempt.status,
       lastError: attempt.failure,
       nextAttemptAt: attempt.retryInSeconds === null ? null : timestampAt(now + attempt.retryInSeconds * 1000),
+      ...(attempt.dead ? { deliveryStatus: 'dead' as const, givenUpAt: timestampAt(now) } : {}),
     })
     .where(heldBy(id, token));
 }
 
-/** No webhook URL when the event was due: given up at once (not retried), visible in the
- * log, and re-sendable with `/dashboard/webhook/delivery/retry` once a URL is set. */
-export function recordSkipped(db: ShardDb, id: string, token: string, now = Date.now()) {
+/** Nowhere to send when the event was due — no webhook URL, or the client disabled: given up
+ * at once (not retried), visible in the log, and re-sendable with
+ * `/dashboard/webhook/delivery/retry` once that has changed. */
+export function recordSkipped(db: ShardDb, id: string, token: string, why: 'no_webhook_url' | 'client_disabled', now = Date.now()) {
   return db
     .update(webhookEvents)
     .set({
       ...released,
       deliveryStatus: 'skipped',
-      lastError: 'no_webhook_url',
+      lastError: why,
       nextAttemptAt: null,
       givenUpAt: timestampAt(now),
     })
     .where(heldBy(id, token));
 }
 
-/** The dead-letter consumer: a pending delivery whose last attempt failed becomes dead.
- * Idempotent, and a delivery that was delivered meanwhile stays delivered. */
-export async function markDead(db: ShardDb, id: string, now = Date.now()): Promise<void> {
-  await db
-    .update(webhookEvents)
-    .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
-    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending')));
+/** The dead-letter consumer, for a last attempt whose outcome could not be recorded: a
+ * pending delivery becomes dead. Idempotent; a delivery that was delivered meanwhile stays
+ * delivered; a dead letter of an earlier hand-over (the delivery was re-sent since) changes
+ * nothing; and a claim another consumer is still using is left alone — that consumer
+ * records the outcome — so the answer is then how long to wait before looking again. */
+export async function markDead(db: ShardDb, id: string, handover: string | undefined, now = Date.now()): Promise<{ busyForSeconds: number } | null> {
+  const same = handover === undefined ? undefined : eq(webhookEvents.handoverId, handover);
+  const [, [row]] = await db.batch([
+    db
+      .update(webhookEvents)
+      .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
+      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending'), same, unclaimed(now))),
+    db.select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil }).from(webhookEvents).where(and(eq(webhookEvents.id, id), same)),
+  ]);
+  if (row?.status !== 'pending') return null;
+  return { busyForSeconds: secondsUntil(row.claimedUntil, now) };
 }
 
 /** One entry of the delivery log. */
@@ -247,7 +273,7 @@ export async function retryDelivery(
   const row = await storage
     .userShard(found.shard)
     .update(webhookEvents)
-    .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, ...released })
+    .set({ deliveryStatus: 'pending', nextAttemptAt: null, givenUpAt: null, enqueuedAt: null, handoverId: null, ...released })
     .where(and(mine, inArray(webhookEvents.deliveryStatus, RETRYABLE)))
     .returning()
     .get();

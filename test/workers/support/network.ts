@@ -1,5 +1,6 @@
+import { env } from 'cloudflare:test';
 import type { FanoutPage } from '../../../src/domain/reports/fanout';
-import { inUserShards } from './storage';
+import { inUserShards, writeInUserShards } from './storage';
 
 /** The first page of a report's fan-out in each user shard (pass 1), as its progress rows
  * recorded them when the report was made. */
@@ -12,4 +13,24 @@ export async function firstPages(reportId: string): Promise<FanoutPage[]> {
 export async function syndicationCount(reportId: string): Promise<number> {
   const rows = await inUserShards<{ n: number }>('SELECT COUNT(*) AS n FROM report_syndications WHERE report_id = ?', reportId);
   return rows.reduce((sum, r) => sum + r.n, 0);
+}
+
+/** How many of a report's matches were held beyond the bound on repeated matches. */
+export async function heldCount(reportId: string): Promise<number> {
+  return (await env.CONTROL_DB.prepare('SELECT COUNT(*) AS n FROM held_matches WHERE report_id = ?').bind(reportId).first<{ n: number }>())!.n;
+}
+
+/** How many users a report has reached: syndicated, or held beyond the bound. */
+export async function reachedCount(reportId: string): Promise<number> {
+  return (await syndicationCount(reportId)) + (await heldCount(reportId));
+}
+
+/** Forgets every user a report has reached — its syndications, held matches and the counts
+ * of its reported user — so that a test can replay its fan-out. */
+export async function forgetReached(reportId: string, reportedUserId: string): Promise<void> {
+  await writeInUserShards('DELETE FROM report_syndications WHERE report_id = ?', reportId);
+  await env.CONTROL_DB.batch([
+    env.CONTROL_DB.prepare('DELETE FROM held_matches WHERE report_id = ?').bind(reportId),
+    env.CONTROL_DB.prepare('DELETE FROM network_match_counts WHERE reported_user_id = ?').bind(reportedUserId),
+  ]);
 }

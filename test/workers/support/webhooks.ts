@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import worker from '../../../src';
 import { Storage } from '../../../src/db';
 import { Changeset } from '../../../src/domain/changeset';
+import type { Env } from '../../../src/env';
 import type { BeaconEvent } from '../../../src/domain/events';
 import { nowTimestamp } from '../../../src/lib/time';
 import type { WebhookMessage } from '../../../src/queues/messages';
@@ -67,12 +68,14 @@ export async function shardOfEvent(eventId: string): Promise<number> {
 export interface QueuedMessage {
   eventId: string;
   attempts?: number;
+  /** The hand-over that sent the message (WebhookMessage). */
+  handover?: string;
 }
 
 /** Runs the Worker's queue handler on a batch, as Queues would, and returns what it acked and
  * retried (with which delays). */
-export async function consume(queue: 'beacon-webhooks' | 'beacon-webhooks-dead', messages: QueuedMessage[]) {
-  const bodies = await Promise.all(messages.map(async (m) => ({ eventId: m.eventId, shard: await shardOfEvent(m.eventId) })));
+export async function consume(queue: 'beacon-webhooks' | 'beacon-webhooks-dead', messages: QueuedMessage[], on: Env = env) {
+  const bodies = await Promise.all(messages.map(async (m) => ({ eventId: m.eventId, shard: await shardOfEvent(m.eventId), ...(m.handover ? { handover: m.handover } : {}) })));
   const batch = createMessageBatch<WebhookMessage>(
     queue,
     messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: bodies[i]! })),
@@ -90,7 +93,7 @@ export async function consume(queue: 'beacon-webhooks' | 'beacon-webhooks-dead',
     });
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<never>, env);
+  await worker.queue(batch as MessageBatch<never>, on);
   const result = await getQueueResult(batch, ctx);
   return {
     ...result,

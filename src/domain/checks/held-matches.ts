@@ -1,0 +1,232 @@
+/** Repeated matches of one reported person into one member are bounded (PRODUCT.md §9,
+ * docs/security.md). A member that knows part of a reported person's identity could create
+ * users that vary the rest and read which variants match; so a member receives at most
+ * SYNDICATIONS_PER_REPORTED_USER syndications of one reported user (another member's
+ * report), across all its programs and shards. Further matches are **held**: no
+ * syndication, no event, no status change — nothing the member can tell from a non-match —
+ * and recorded for the operator, who releases or dismisses each.
+ *
+ * The count lives in the control database, one row per reported user and member. Each new
+ * match takes a slot with one conditional update before its syndication is written, in the
+ * writing program's Durable Object (checks 2 and 3 and the fan-out alike): one round trip
+ * for all the matches of a write. A write that fails after taking its slot loses the slot,
+ * so the bound errs on the side of holding. */
+import { and, desc, eq, getTableColumns, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { control, userShard, type ControlDb, type Storage } from '../../db';
+import { errors } from '../../errors';
+import { listPage, PAGE_SIZE } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
+import { nowTimestamp } from '../../lib/time';
+import { toReportSyndicationAnalysis } from '../../matching/compare';
+import type { Secrets } from '../../secrets';
+import type { HeldMatchStatus } from '../../vocabulary';
+import { findProgramPlace } from '../directory';
+import { shownAnalysis, type ReportFinding, type Subject } from './findings';
+
+const { networkMatchCounts, heldMatches } = control;
+
+/** Syndications of one reported user a member receives before further matches are held. */
+export const SYNDICATIONS_PER_REPORTED_USER = 3;
+
+export type HeldMatch = typeof heldMatches.$inferSelect;
+
+/** A report finding for one user, about to be recorded. */
+export interface NetworkMatch {
+  subject: Pick<Subject, 'id' | 'clientId' | 'programId' | 'identity'>;
+  finding: ReportFinding;
+}
+
+const isNewNetworkMatch = ({ subject, finding }: NetworkMatch) => finding.supersedes === null && finding.report.clientId !== subject.clientId;
+
+const pair = (reportedUserId: string, clientId: string) => and(eq(networkMatchCounts.reportedUserId, reportedUserId), eq(networkMatchCounts.clientId, clientId));
+
+/** Whether each match may become a syndication: its own report's, and one that brings an
+ * existing syndication up to date, always; a new match of another member's report if it
+ * takes a slot. The others are held. One control-database batch, only when there is a new
+ * match of another member's report. */
+export async function admitNetworkMatches(storage: Storage, matches: NetworkMatch[]): Promise<boolean[]> {
+  const admitted = matches.map(() => true);
+  const fresh = matches.flatMap((match, i) => (isNewNetworkMatch(match) ? [i] : []));
+  if (!fresh.length) return admitted;
+  const db = storage.control;
+  const now = nowTimestamp();
+  // For each match in turn, in one transaction: held if the pair is already at the bound,
+  // then a slot taken if it is not (a later match of the same pair sees the earlier's slot).
+  const statements = fresh.flatMap((i) => [holdIfFull(db, matches[i]!, now), takeSlot(db, matches[i]!, now)]);
+  const results = (await db.batch(statements as [(typeof statements)[number]])) as unknown[][];
+  fresh.forEach((i, j) => (admitted[i] = results[2 * j + 1]!.length > 0));
+  return admitted;
+}
+
+/** The findings of one user that may be recorded (see `admitNetworkMatches`). */
+export async function admitFindings(storage: Storage, subject: NetworkMatch['subject'], findings: ReportFinding[]): Promise<ReportFinding[]> {
+  const admitted = await admitNetworkMatches(storage, findings.map((finding) => ({ subject, finding })));
+  return findings.filter((_, i) => admitted[i]);
+}
+
+function takeSlot(db: ControlDb, { subject, finding }: NetworkMatch, now: string) {
+  return db
+    .insert(networkMatchCounts)
+    .values({ reportedUserId: finding.report.beaconUserId, reportClientId: finding.report.clientId, clientId: subject.clientId, syndications: 1, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [networkMatchCounts.reportedUserId, networkMatchCounts.clientId],
+      set: { syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: now },
+      setWhere: lt(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER),
+    })
+    .returning({ syndications: networkMatchCounts.syndications });
+}
+
+/** Records the match as held if its pair has no slot left (once per reported user and user). */
+function holdIfFull(db: ControlDb, { subject, finding }: NetworkMatch, now: string) {
+  const row: Record<keyof HeldMatch, unknown> = {
+    seq: null,
+    id: newId('heldMatch'),
+    clientId: subject.clientId,
+    programId: subject.programId,
+    beaconUserId: subject.id,
+    reportId: finding.report.id,
+    reportClientId: finding.report.clientId,
+    reportProgramId: finding.report.programId,
+    reportedUserId: finding.report.beaconUserId,
+    analysis: JSON.stringify(toReportSyndicationAnalysis(finding.analysis)),
+    shownAnalysis: JSON.stringify(shownAnalysis(subject, finding)),
+    status: 'held' satisfies HeldMatchStatus,
+    createdAt: now,
+    resolvedAt: null,
+  };
+  // INSERT … SELECT the values FROM the pair's count row, which exists at the bound or not at all.
+  const values = Object.fromEntries(Object.keys(getTableColumns(heldMatches)).map((column) => [column, sql`${row[column as keyof HeldMatch]}`.as(column)]));
+  return db
+    .insert(heldMatches)
+    .select(db.select(values).from(networkMatchCounts).where(and(pair(finding.report.beaconUserId, subject.clientId), gte(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER))) as never)
+    .onConflictDoNothing();
+}
+
+/** The operator's view of a held match: who would have been told, of which report, what
+ * matched (the full analysis) and what the member would be shown. */
+export type HeldMatchView = ReturnType<typeof heldMatchView>;
+
+export function heldMatchView(held: HeldMatch) {
+  return {
+    id: held.id,
+    status: held.status,
+    client_id: held.clientId,
+    program_id: held.programId,
+    beacon_user_id: held.beaconUserId,
+    report: { id: held.reportId, client_id: held.reportClientId, program_id: held.reportProgramId, beacon_user_id: held.reportedUserId },
+    analysis: held.analysis,
+    shown_analysis: held.shownAnalysis,
+    created_at: held.createdAt,
+    resolved_at: held.resolvedAt,
+  };
+}
+
+/** `/admin/network/held_match/list`: newest first, optionally of one status or member. */
+export async function listHeldMatches(storage: Storage, secrets: Secrets, input: { cursor?: string | null; status?: HeldMatchStatus | null; client_id?: string | null }) {
+  const filters: SQL[] = [];
+  if (input.status) filters.push(eq(heldMatches.status, input.status));
+  if (input.client_id) filters.push(eq(heldMatches.clientId, input.client_id));
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    `held-matches:${input.status ?? ''}:${input.client_id ?? ''}`,
+    input.cursor,
+    (before) =>
+      storage.control
+        .select()
+        .from(heldMatches)
+        .where(and(lt(heldMatches.seq, before ?? Number.MAX_SAFE_INTEGER), ...filters))
+        .orderBy(desc(heldMatches.seq))
+        .limit(PAGE_SIZE + 1)
+        .all(),
+    (row) => row.seq,
+  );
+  return { held_matches: items.map(heldMatchView), next_cursor };
+}
+
+/** `/admin/network/match_count/list`: per member and reported user, the syndications it
+ * received and the matches held beyond the bound; newest first, optionally of one member. */
+export async function listMatchCounts(storage: Storage, secrets: Secrets, input: { cursor?: string | null; client_id?: string | null }) {
+  const held = storage.control
+    .select({ n: sql<number>`count(*)` })
+    .from(heldMatches)
+    .where(and(eq(heldMatches.reportedUserId, networkMatchCounts.reportedUserId), eq(heldMatches.clientId, networkMatchCounts.clientId)));
+  const { items, next_cursor } = await listPage(
+    secrets.hmacKey,
+    `match-counts:${input.client_id ?? ''}`,
+    input.cursor,
+    (before) =>
+      storage.control
+        .select({ ...getTableColumns(networkMatchCounts), held: sql<number>`(${held})` })
+        .from(networkMatchCounts)
+        .where(and(lt(networkMatchCounts.seq, before ?? Number.MAX_SAFE_INTEGER), input.client_id ? eq(networkMatchCounts.clientId, input.client_id) : undefined))
+        .orderBy(desc(networkMatchCounts.seq))
+        .limit(PAGE_SIZE + 1)
+        .all(),
+    (row) => row.seq,
+  );
+  return {
+    match_counts: items.map((row) => ({
+      client_id: row.clientId,
+      reported: { client_id: row.reportClientId, beacon_user_id: row.reportedUserId },
+      syndications: row.syndications,
+      held: row.held,
+      bound: SYNDICATIONS_PER_REPORTED_USER,
+      updated_at: row.updatedAt,
+    })),
+    next_cursor,
+  };
+}
+
+export async function findHeldMatch(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
+  const held = await storage.control.select().from(heldMatches).where(eq(heldMatches.id, heldMatchId)).get();
+  if (!held) throw errors.notFound('held_match_id');
+  return held;
+}
+
+const refuseResolved = (held: HeldMatch) => errors.refused(`only a held match can be released or dismissed; held match ${held.id} is ${held.status}`);
+
+/** A held match the operator may release: still held, of a report still active (a deleted
+ * report matches nothing any more). Read in the receiving program's Durable Object, so that
+ * two releases of one match are one. */
+export async function heldMatchToRelease(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
+  const held = await findHeldMatch(storage, heldMatchId);
+  if (held.status !== 'held') throw refuseResolved(held);
+  const { shard } = await findProgramPlace(storage, held.reportProgramId);
+  const report = await storage
+    .userShard(shard)
+    .select({ deletedAt: userShard.beaconReports.deletedAt })
+    .from(userShard.beaconReports)
+    .where(eq(userShard.beaconReports.id, held.reportId))
+    .get();
+  if (!report || report.deletedAt !== null) throw errors.refused(`the report of held match ${held.id} was deleted: dismiss it instead`);
+  return held;
+}
+
+/** After a released match's syndication is written: the match is released, and it counts
+ * as one of the pair's syndications (the operator may go past the bound). */
+export async function markReleased(storage: Storage, held: HeldMatch): Promise<HeldMatch> {
+  const resolvedAt = nowTimestamp();
+  const db = storage.control;
+  await db.batch([
+    db.update(heldMatches).set({ status: 'released', resolvedAt }).where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held'))),
+    db
+      .update(networkMatchCounts)
+      .set({ syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: resolvedAt })
+      .where(pair(held.reportedUserId, held.clientId)),
+  ]);
+  return { ...held, status: 'released', resolvedAt };
+}
+
+/** `/admin/network/held_match/dismiss`: the operator decides the match reaches no one. */
+export async function dismissHeldMatch(storage: Storage, heldMatchId: string) {
+  const held = await findHeldMatch(storage, heldMatchId);
+  const resolvedAt = nowTimestamp();
+  const row = await storage.control
+    .update(heldMatches)
+    .set({ status: 'dismissed', resolvedAt })
+    .where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held')))
+    .returning()
+    .get();
+  if (!row) throw refuseResolved(held);
+  return heldMatchView(row);
+}
