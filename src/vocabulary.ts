@@ -23,6 +23,11 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const HELD_MATCH_STATUSES = ['held', 'released', 'dismissed'] as const;
 export type HeldMatchStatus = (typeof HELD_MATCH_STATUSES)[number];
 
+/** Why a match is held: beyond the bound of syndications per reported user and member, or
+ * while the reporting or the receiving member is disabled (released when it is enabled). */
+export const HELD_MATCH_REASONS = ['bound', 'client_disabled'] as const;
+export type HeldMatchReason = (typeof HELD_MATCH_REASONS)[number];
+
 /** Why a delivery attempt failed, as the delivery log records it (domain/webhooks/failures.ts). */
 export const DELIVERY_FAILURES = [
   'timeout',

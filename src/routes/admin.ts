@@ -4,7 +4,7 @@ import { rotationStatus, startRotation } from '../domain/key-rotation';
 import { countBeaconUsers, findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
-import { sendRotationSteps } from '../queues/maintenance';
+import { sendHeldMatchRelease, sendRotationSteps } from '../queues/maintenance';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
@@ -71,7 +71,11 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientUpdateRequest,
     response: Client,
-    handle: async ({ storage, secrets, input }) => clientView(await updateClient(storage, secrets, input)),
+    async handle({ env, storage, secrets, input }) {
+      const client = await updateClient(storage, secrets, input);
+      if (input.disabled === false) await sendHeldMatchRelease(env, client.id);
+      return clientView(client);
+    },
   });
 
   register(app, {

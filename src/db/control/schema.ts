@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
-import { ENVIRONMENTS, HELD_MATCH_STATUSES } from '../../vocabulary';
+import { ENVIRONMENTS, HELD_MATCH_REASONS, HELD_MATCH_STATUSES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest; after a rotation with an
@@ -111,9 +111,10 @@ export const networkMatchCounts = sqliteTable(
   (t) => [uniqueIndex('network_match_counts_one_per_pair').on(t.reportedUserId, t.clientId), index('network_match_counts_by_client').on(t.clientId, t.seq)],
 );
 
-/** Matches of another member's report held beyond the bound: nothing reached the receiving
- * member; the operator sees what matched and releases (a normal syndication) or dismisses
- * each. One per reported user and receiving user. `analysis` is the full comparison;
+/** Matches held beyond the bound (of another member's report), or while a member on either
+ * side is disabled: nothing reached the receiving member; the operator sees what matched and
+ * releases (a normal syndication) or dismisses each; those held for a disabled member are
+ * released when it is enabled again. One per reported user and receiving user. `analysis` is the full comparison;
  * `shown_analysis` what the syndication would show the member. */
 export const heldMatches = sqliteTable(
   'held_matches',
@@ -130,11 +131,15 @@ export const heldMatches = sqliteTable(
     analysis: text('analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     shownAnalysis: text('shown_analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: HELD_MATCH_STATUSES }).notNull(),
+    reason: text('reason', { enum: HELD_MATCH_REASONS }).notNull().default('bound'),
     createdAt: text('created_at').notNull(),
     resolvedAt: text('resolved_at'),
   },
   (t) => [
     uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId),
     index('held_matches_by_pair').on(t.reportedUserId, t.clientId),
+    // A member enabled again: its matches held on either side, in order.
+    index('held_matches_by_client').on(t.clientId, t.status, t.seq),
+    index('held_matches_by_report_client').on(t.reportClientId, t.status, t.seq),
   ],
 );

@@ -27,7 +27,7 @@ import { openIdentity, selectCurrentUsers, type CurrentUser } from '../beacon-us
 import { FANOUT_PAGE, selectKeyWalk, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
 import { knownSyndications, recordSyndication, selectSyndicationsOf, shownAnalysis, type ShownAnalysis, type Syndication } from '../checks/findings';
-import { admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type NetworkMatch } from '../checks/held-matches';
+import { admitEnabledMatch, admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type HeldMatchRelease, type NetworkMatch } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import { findProgramPlace } from '../directory';
 import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
@@ -166,11 +166,13 @@ function syndicate(ctx: InProgram, changes: Changeset, user: CurrentUser, syndic
   if (status !== user.status) nextStatus(ctx.db, changes, user, status, SYSTEM);
 }
 
-/** In the receiving program's Durable Object: the operator releases a held match into the
- * syndication it would have been (`/admin/network/held_match/release`). */
-export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
+/** In the receiving program's Durable Object: a held match released into the syndication it
+ * would have been — by the operator (`/admin/network/held_match/release`), or when a member
+ * held for being disabled is enabled again (within the bound, as a new match). */
+export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string, by: HeldMatchRelease) {
   const { db } = ctx;
   const held = await heldMatchToRelease(ctx.storage, heldMatchId);
+  if (by === 'member_enabled' && !(await admitEnabledMatch(ctx.storage, held))) return heldMatchView({ ...held, reason: 'bound' });
   const [[user], syndications] = await db.batch([
     selectCurrentUsers(db, and(eq(userShard.beaconUsers.id, held.beaconUserId), eq(userShard.beaconUsers.programId, ctx.program.id))),
     selectSyndicationsOf(db, [held.beaconUserId]),
@@ -181,7 +183,7 @@ export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
   const changes = new Changeset(db, nowTimestamp());
   syndicate(ctx, changes, user, { report, shown: held.shownAnalysis as ShownAnalysis, supersedes });
   await ctx.commit(changes);
-  return heldMatchView(await markReleased(ctx.storage, held));
+  return heldMatchView(await markReleased(ctx.storage, held, by));
 }
 
 /** (program, user) order, the order of the index the walk reads. */
