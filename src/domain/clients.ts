@@ -184,7 +184,7 @@ export async function updateClient(storage: Storage, secrets: Secrets, input: Cl
 /** Issues a new secret. The previous one keeps working for `overlapSeconds` (0: it stops at
  * once, everywhere — the answer comes when it has), so that a member can deploy the new one
  * first, as with Plaid's secret rotation. */
-export async function rotateClientSecret(storage: Storage, secrets: Secrets, clientId: string, overlapSeconds = 0) {
+export async function rotateClientSecret(storage: Storage, clientId: string, overlapSeconds = 0) {
   const current = await getClient(storage, clientId);
   const secret = newClientSecret();
   const client = await storage.control

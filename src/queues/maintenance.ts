@@ -31,7 +31,10 @@ export async function handleMaintenanceBatch(batch: MessageBatch<MaintenanceMess
       }
       message.ack();
     } catch (error) {
-      console.error(`maintenance ${'enabledClientId' in body ? `release for ${body.enabledClientId}` : `key rotation step of ${body.target}`} failed (attempt ${message.attempts})`, error);
+      console.error(
+        `maintenance ${'enabledClientId' in body ? `release for ${body.enabledClientId}` : `key rotation step of ${body.target}`} failed (attempt ${message.attempts})`,
+        error,
+      );
       message.retry({ delaySeconds: Math.min(10 * 2 ** message.attempts, 300) });
     }
   }

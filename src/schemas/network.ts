@@ -20,7 +20,9 @@ const Analysis = z.record(z.string(), z.unknown());
 export const HeldMatch = z.object({
   id: z.string(),
   status: z.enum(HELD_MATCH_STATUSES),
-  reason: z.enum(HELD_MATCH_REASONS).meta({ description: 'Held beyond the bound on syndications, or while a member on either side was disabled (released when it is enabled again).' }),
+  reason: z
+    .enum(HELD_MATCH_REASONS)
+    .meta({ description: 'Held beyond the bound on syndications, or while a member on either side was disabled (released when it is enabled again).' }),
   client_id: z.string().meta({ description: 'The member the match would reach.' }),
   program_id: z.string(),
   beacon_user_id: z.string(),

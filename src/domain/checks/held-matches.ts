@@ -60,7 +60,12 @@ export async function admitNetworkMatches(storage: Storage, matches: NetworkMatc
   for (const [i, match] of matches.entries()) {
     if (match.finding.supersedes !== null) continue;
     if (disabled.has(match.subject.clientId) || disabled.has(match.finding.report.clientId)) {
-      statements.push(db.insert(heldMatches).values(heldRow(match, 'client_disabled', now)).onConflictDoNothing());
+      statements.push(
+        db
+          .insert(heldMatches)
+          .values(heldRow(match, 'client_disabled', now))
+          .onConflictDoNothing(),
+      );
       admitted[i] = false;
     } else if (isNewNetworkMatch(match)) {
       statements.push(holdIfFull(db, match, now));
@@ -75,14 +80,21 @@ export async function admitNetworkMatches(storage: Storage, matches: NetworkMatc
 
 /** The findings of one user that may be recorded (see `admitNetworkMatches`). */
 export async function admitFindings(storage: Storage, subject: NetworkMatch['subject'], findings: ReportFinding[]): Promise<ReportFinding[]> {
-  const admitted = await admitNetworkMatches(storage, findings.map((finding) => ({ subject, finding })));
+  const admitted = await admitNetworkMatches(
+    storage,
+    findings.map((finding) => ({ subject, finding })),
+  );
   return findings.filter((_, i) => admitted[i]);
 }
 
 /** A reported user and a receiving member, whose syndications are counted. */
 type CountedPair = Pick<HeldMatch, 'reportedUserId' | 'reportClientId' | 'clientId'>;
 
-const pairOf = ({ subject, finding }: NetworkMatch): CountedPair => ({ reportedUserId: finding.report.beaconUserId, reportClientId: finding.report.clientId, clientId: subject.clientId });
+const pairOf = ({ subject, finding }: NetworkMatch): CountedPair => ({
+  reportedUserId: finding.report.beaconUserId,
+  reportClientId: finding.report.clientId,
+  clientId: subject.clientId,
+});
 
 function takeSlot(db: ControlDb, { reportedUserId, reportClientId, clientId }: CountedPair, now: string) {
   return db
@@ -125,7 +137,12 @@ function holdIfFull(db: ControlDb, match: NetworkMatch, now: string) {
   const values = Object.fromEntries(Object.keys(getTableColumns(heldMatches)).map((column) => [column, sql`${row[column]}`.as(column)]));
   return db
     .insert(heldMatches)
-    .select(db.select(values).from(networkMatchCounts).where(and(pair(finding.report.beaconUserId, subject.clientId), gte(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER))) as never)
+    .select(
+      db
+        .select(values)
+        .from(networkMatchCounts)
+        .where(and(pair(finding.report.beaconUserId, subject.clientId), gte(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER))) as never,
+    )
     .onConflictDoNothing();
 }
 
@@ -253,7 +270,10 @@ export async function admitEnabledMatch(storage: Storage, held: HeldMatch): Prom
 export async function markReleased(storage: Storage, held: HeldMatch, by: HeldMatchRelease): Promise<HeldMatch> {
   const resolvedAt = nowTimestamp();
   const db = storage.control;
-  const release = db.update(heldMatches).set({ status: 'released', resolvedAt }).where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held')));
+  const release = db
+    .update(heldMatches)
+    .set({ status: 'released', resolvedAt })
+    .where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held')));
   const count = db
     .update(networkMatchCounts)
     .set({ syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: resolvedAt })
