@@ -86,7 +86,7 @@ export type IdNumberType = (typeof ID_NUMBER_TYPES)[number];
 /** A deployment's environment (a Worker var), used in webhooks, user tokens and webhook keys. */
 export const ENVIRONMENTS = ['sandbox', 'production'] as const;
 
-/** Beacon webhook codes (PRODUCT.md §5.5; each event's shape is in domain/events.ts). */
+/** Beacon webhook codes (docs/product.md §5.5; each event's shape is in domain/events.ts). */
 export const WEBHOOK_CODES = ['USER_STATUS_UPDATED', 'REPORT_CREATED', 'REPORT_UPDATED', 'REPORT_SYNDICATION_CREATED', 'DUPLICATE_DETECTED'] as const;
 
 /** The longest a rotated client secret keeps working beside its successor: a week. */

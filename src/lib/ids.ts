@@ -26,7 +26,7 @@ const PREFIX = {
   heldMatch: 'hld',
 } as const;
 
-/** Object ids: prefix + 14 random base62 characters (PRODUCT.md §3). */
+/** Object ids: prefix + 14 random base62 characters (docs/product.md §3). */
 export function newId(kind: keyof typeof PREFIX): string {
   return `${PREFIX[kind]}_${randomBase62(14)}`;
 }

@@ -1,4 +1,4 @@
-/** The vocabulary of matching (PRODUCT.md §5.3, the spec's BeaconMatchSummaryCode). */
+/** The vocabulary of matching (docs/product.md §5.3, the spec's BeaconMatchSummaryCode). */
 
 export const MATCH_CODES = ['match', 'partial_match', 'no_match', 'no_data'] as const;
 export type MatchCode = (typeof MATCH_CODES)[number];

@@ -1,4 +1,4 @@
-/** A program's matching settings (PRODUCT.md §5.3) and their documented defaults. */
+/** A program's matching settings (docs/product.md §5.3) and their documented defaults. */
 import { z } from 'zod';
 import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './codes';
 

@@ -31,7 +31,7 @@ import {
   FanoutDeadLetter,
 } from '../schemas/admin';
 
-/** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
+/** The operator's plane (docs/product.md §2): member companies and their credentials, where
  * programs live and what they cost, the import of a member's existing users at onboarding,
  * the fan-out's dead letters, and bringing stored data to new keys. */
 export function registerAdminRoutes(app: App): void {

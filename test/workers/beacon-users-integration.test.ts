@@ -101,7 +101,7 @@ describe('/beacon/user/create', () => {
   });
 });
 
-describe('field validation (PRODUCT.md §4)', () => {
+describe('field validation (docs/product.md §4)', () => {
   const invalid: [string, Record<string, unknown>, RegExp][] = [
     ['blank given name', { name: { given_name: '  ', family_name: 'K' } }, /user\.name\.given_name: must contain a non-whitespace character/],
     ['long family name', { name: { given_name: 'L', family_name: 'K'.repeat(101) } }, /user\.name\.family_name: must be at most 100/],

@@ -1,4 +1,4 @@
-// What members may learn from each other (PRODUCT.md §9, docs/security.md). These tests play
+// What members may learn from each other (docs/product.md §9, docs/security.md). These tests play
 // a member that knows part of a reported person's identity and probes for the rest.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';

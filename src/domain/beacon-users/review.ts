@@ -11,7 +11,7 @@ export interface ReviewFacts {
   hasConfirmedSyndication: boolean;
 }
 
-/** The review rules (spec, PRODUCT.md §5.4): `rejected` needs an active report or a
+/** The review rules (spec, docs/product.md §5.4): `rejected` needs an active report or a
  * confirmed syndication; `cleared` needs neither; `pending_review` is always allowed. */
 export function assertReviewAllowed(status: BeaconUserStatus, facts: ReviewFacts): void {
   const evidence = facts.hasActiveReport || facts.hasConfirmedSyndication;

@@ -1,4 +1,4 @@
-/** The three checks of PRODUCT.md §5.2 on every create and update of a Beacon User:
+/** The three checks of docs/product.md §5.2 on every create and update of a Beacon User:
  *  1. duplicates — other users of the program that satisfy a program duplicate rule;
  *  2. own reports — active reports of this client (any program) that satisfy a network rule;
  *  3. network reports — active reports of other clients that satisfy a network rule.

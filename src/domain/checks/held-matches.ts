@@ -1,4 +1,4 @@
-/** Repeated matches of one reported person into one member are bounded (PRODUCT.md §9,
+/** Repeated matches of one reported person into one member are bounded (docs/product.md §9,
  * docs/security.md). A member that knows part of a reported person's identity could create
  * users that vary the rest and read which variants match; so a member receives at most
  * SYNDICATIONS_PER_REPORTED_USER syndications of one reported user (another member's

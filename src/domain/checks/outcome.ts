@@ -1,4 +1,4 @@
-/** What the checks' findings make of a user's status (PRODUCT.md §5.2). */
+/** What the checks' findings make of a user's status (docs/product.md §5.2). */
 import type { BeaconUserStatus } from '../beacon-users/store';
 import type { ProgramSettings } from '../../matching/settings';
 import type { Findings } from './findings';

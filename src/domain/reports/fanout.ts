@@ -1,4 +1,4 @@
-/** The network fan-out of a new report (PRODUCT.md §5.4, §7): every user of every other
+/** The network fan-out of a new report (docs/product.md §5.4, §7): every user of every other
  * client whose identity matches the reported one gets a syndication and, where its program
  * flags network fraud, moves from cleared to pending_review.
  *

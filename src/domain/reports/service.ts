@@ -39,7 +39,7 @@ function sameReport(report: ReportRow, cmd: CreateReport): boolean {
   return report.type === cmd.type && report.fraudDate === cmd.fraudDate && JSON.stringify(report.fraudAmount ?? null) === JSON.stringify(cmd.fraudAmount);
 }
 
-/** Reports a user (PRODUCT.md §5.4). One batch: the report, REPORT_CREATED, and the user
+/** Reports a user (docs/product.md §5.4). One batch: the report, REPORT_CREATED, and the user
  * `rejected` by the system. Then the network index and the fan-out. A create repeated with
  * the same facts while the report is active returns it (a retry whose answer was lost). */
 export async function createReport(ctx: InProgram, cmd: CreateReport) {
