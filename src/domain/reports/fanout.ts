@@ -144,8 +144,8 @@ export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport
     const finding = { report: cmd.report, analysis, supersedes: known?.id ?? null };
     recordSyndication(db, changes, user, finding);
     // The same outcome as check 3 at creation, and it only ever raises the status.
-    const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, program.settings));
-    if (status !== user.status) nextStatus(db, changes, user, status, SYSTEM);
+    const raised = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [finding] }, program.settings));
+    if (raised) nextStatus(db, changes, user, raised, SYSTEM);
     if (!known) syndicated++;
   }
   await ctx.commit(changes);
