@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
+import { registerConsole } from './console';
 import { errors, PlaidError } from './errors';
 import type { App, AppEnv } from './http/endpoint';
 import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerDashboardUserRoutes } from './routes/dashboard-users';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
@@ -26,8 +28,10 @@ export function newApp(): App {
   registerUserRoutes(app);
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
+  registerDashboardUserRoutes(app);
   registerAdminRoutes(app);
   registerWebhookRoutes(app);
+  registerConsole(app);
 
   app.notFound((c) => {
     const error = errors.routeNotFound(c.req.method, c.req.path);

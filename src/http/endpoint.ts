@@ -23,6 +23,8 @@ export interface EndpointContext<P extends Plane, I> {
   programs: ProgramGateway;
   secrets: Secrets;
   requestId: string;
+  /** Where the request came to (scheme, host, port), for links in answers. */
+  origin: string;
   /** The calling member company; `null` on the admin plane. */
   client: P extends 'admin' ? null : Client;
   /** Who is acting, for audit trails. */
@@ -53,8 +55,7 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
       throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
     }
     const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
-    const storage = new Storage(c.env);
-    const programs = new ProgramGateway(c.env, storage);
+    const { storage, programs } = requestStorage(c.env);
     const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
@@ -65,6 +66,7 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
       programs,
       secrets,
       requestId: c.get('requestId'),
+      origin: new URL(c.req.url).origin,
       client: client as EndpointContext<P, z.output<S>>['client'],
       actor,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
@@ -74,10 +76,16 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
   });
 }
 
+/** The databases and the way to programs of one request, counted by one meter. */
+export function requestStorage(env: Env): { storage: Storage; programs: ProgramGateway } {
+  const storage = new Storage(env);
+  return { storage, programs: new ProgramGateway(env, storage) };
+}
+
 /** For the benchmark only (`D1_USAGE_HEADER = "on"`): what a request cost in D1. */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
-function usageHeader(storage: Storage, programs: ProgramGateway): string {
+export function usageHeader(storage: Storage, programs: ProgramGateway): string {
   const { roundTrips, rowsRead, rowsWritten, unmetered } = storage.meter.snapshot();
   return `round_trips=${roundTrips}; object_round_trips=${programs.objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
 }

@@ -27,7 +27,18 @@ export async function openJson<T>(key: CryptoKey, sealed: string, context: strin
 
 /** Purposes of keyed digests; the purpose is part of the MAC input so digests made for
  * one purpose never equal digests made for another. */
-export type DigestPurpose = 'credential' | 'user-token' | 'identity' | 'cursor' | 'blocking-key';
+export type DigestPurpose =
+  | 'credential'
+  | 'user-token'
+  | 'identity'
+  | 'cursor'
+  | 'blocking-key'
+  // The console (domain/analysts): analysts' emails, session and setup tokens, CSRF tokens,
+  // sign-in source addresses.
+  | 'analyst-email'
+  | 'console-token'
+  | 'csrf'
+  | 'sign-in-address';
 
 /** HMAC-SHA256 of `value` under the deployment key, base64url. */
 export async function keyedDigest(key: CryptoKey, purpose: DigestPurpose, value: string): Promise<string> {
