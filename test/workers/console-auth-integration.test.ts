@@ -202,7 +202,7 @@ describe('sessions', () => {
     await env.CONTROL_DB.prepare('UPDATE console_sessions SET last_seen_at = ? WHERE dashboard_user_id = ?').bind(recent, account.id).run();
     expect(await signedIn(account.browser)).toBe(true);
     const [touched] = await sessionsOf(account.id);
-    expect(touched!.last_seen_at > recent).toBe(true);
+    expect(touched!.last_seen_at! > recent).toBe(true);
     await env.CONTROL_DB.prepare("UPDATE console_sessions SET expires_at = '2020-01-01T00:00:00Z' WHERE dashboard_user_id = ?").bind(account.id).run();
     expect(await signedIn(account.browser)).toBe(false);
   });
