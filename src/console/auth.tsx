@@ -156,5 +156,8 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
   });
 }
 
-/** A domain message as a sentence. */
-export const sentence = (message: string) => `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
+/** A domain message as a sentence (a leading field name, like `fraud_date`, stays as it is). */
+export const sentence = (message: string) => {
+  const start = /^[a-z]+[_.]/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
+  return /[.!?]$/.test(start) ? start : `${start}.`;
+};

@@ -331,7 +331,7 @@ function History(props: { file: CaseFile }) {
   versions.forEach((v, i) => {
     const previous = versions[i + 1];
     const change =
-      v.version === 1 ? 'Created' : previous && previous.status !== v.status ? `Status ${STATUS_LABELS[v.status].toLowerCase()}` : 'Data updated';
+      v.version === 1 ? 'Created' : previous && previous.status !== v.status ? 'Status changed' : 'Data updated';
     events.push({
       at: v.audit_trail.timestamp,
       what: (
@@ -343,7 +343,7 @@ function History(props: { file: CaseFile }) {
     });
   });
   for (const r of reports) {
-    events.push({ at: r.created_at, what: <>Report filed: {REPORT_TYPE_LABELS[r.type]}</>, who: by({ source: r.filed_by.source, dashboardUserId: r.filed_by.dashboard_user_id }) });
+    events.push({ at: r.created_at, what: <>Report filed</>, who: by({ source: r.filed_by.source, dashboardUserId: r.filed_by.dashboard_user_id }) });
     const last = by({ source: r.audit_trail.source, dashboardUserId: r.audit_trail.dashboard_user_id });
     if (r.deleted_at) events.push({ at: r.deleted_at, what: <>Report deleted</>, who: last });
     else if (r.audit_trail.timestamp > r.created_at) events.push({ at: r.audit_trail.timestamp, what: <>Report edited</>, who: last });
