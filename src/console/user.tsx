@@ -7,7 +7,7 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Actor as AuditActor } from '../domain/actor';
-import { roleRefusal, type ConsoleAction } from '../domain/analysts/roles';
+import { may, roleRefusal, type ConsoleAction } from '../domain/analysts/roles';
 import { readCaseFile, type CaseFile } from '../domain/beacon-users/case-file';
 import { identityView, type Identity } from '../domain/beacon-users/identity';
 import { addNote, NOTE_MAX } from '../domain/beacon-users/notes';
@@ -91,7 +91,8 @@ function Decision(props: { c: ConsoleContext; file: CaseFile }) {
         {reviewOptions.map(({ status, refusal }) => {
           const id = `why-${status}`;
           if (status === user.status) return <Refused label={REVIEW_VERBS[status]} why={`The user is ${STATUS_LABELS[status].toLowerCase()} already.`} id={id} />;
-          if (refusal) return <Refused label={REVIEW_VERBS[status]} why={sentence(refusal.rule)} id={id} />;
+          // A role that may not review is told so first; then the rules say what they need.
+          if (refusal && may(signedIn(props.c).account.role, 'review_user')) return <Refused label={REVIEW_VERBS[status]} why={sentence(refusal.rule)} id={id} />;
           return (
             <Action c={props.c} action="review_user" href={`${userHref(user.id)}/review`} label={REVIEW_VERBS[status]} id={id}>
               <input type="hidden" name="status" value={status} />
@@ -411,7 +412,7 @@ async function userPage(c: ConsoleContext, beaconUserId: string) {
       <div class="columns">
         <section aria-labelledby="identity">
           <h2 id="identity">Identity</h2>
-          <IdentityTable identity={file.identity} caption={`Version ${user.version}, as the member gave it`} />
+          <IdentityTable identity={file.identity} caption={`Current data (version ${user.version})`} />
         </section>
         <Notes c={c} file={file} />
       </div>
