@@ -70,7 +70,10 @@ async function analystsPage(c: ConsoleContext, link: NewLink | null = null, erro
         </label>
         <button type="submit">Invite</button>
       </form>
-      <p class="help">Admins manage analysts, programs and webhooks; analysts work users (reviews, reports, notes); viewers read.</p>
+      <p class="help">
+        Admins manage analysts, programs and webhooks; analysts work users (reviews, reports, notes); viewers read. Reset sign-in gives a person who lost their
+        password or authenticator a new setup link, and ends their sessions.
+      </p>
       <table>
         <caption>Your team</caption>
         <thead>
@@ -125,10 +128,16 @@ async function analystsPage(c: ConsoleContext, link: NewLink | null = null, erro
                         </button>
                       </form>
                     )}
-                    {a.status === 'invited' && (
+                    {a.status !== 'deactivated' && (
                       <form method="post" action={`/console/analysts/${a.id}/link`} class="action">
                         <Csrf token={csrfToken} />
-                        <button type="submit">New setup link</button>
+                        {a.status === 'invited' ? (
+                          <button type="submit">New setup link</button>
+                        ) : (
+                          <button type="submit" class="danger">
+                            Reset sign-in
+                          </button>
+                        )}
                       </form>
                     )}
                   </div>
@@ -199,7 +208,7 @@ export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
   pages.post('/analysts/:id/link', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
     return act(c, async () => {
-      const { account: invited, invitation } = await reissueInvitation(c.get('storage'), c.get('secrets'), account.clientId, c.req.param('id'));
+      const { account: invited, invitation } = await reissueInvitation(c.get('storage'), c.get('secrets'), account.clientId, account.id, c.req.param('id'));
       return { email: await openEmail(c.get('secrets'), invited), invitation };
     });
   });

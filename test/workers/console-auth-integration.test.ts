@@ -244,6 +244,26 @@ describe('sessions', () => {
   });
 });
 
+describe('resetting a sign-in', () => {
+  it('forgets the password and authenticator, ends the sessions, and sends a new setup link', async () => {
+    const { admin: boss } = await newMemberWithAdmin();
+    const analyst = await invite(boss, 'analyst');
+    await boss.browser.get('/console/analysts');
+    const page = await boss.browser.post(`/console/analysts/${analyst.id}/link`);
+    expect(page.status).toBe(200);
+    const link = /data-setup-url="([^"]+)"/.exec(page.html)![1]!;
+    expect(await signedIn(analyst.browser)).toBe(false);
+    expect((await signIn(analyst)).status).toBe(400);
+    const again = await setUp(link, analyst.email);
+    expect(again.id).toBe(analyst.id);
+    // Nobody resets their own sign-in (nor changes their own role or status).
+    await boss.browser.get('/console/analysts');
+    const own = await boss.browser.follow(await boss.browser.post(`/console/analysts/${boss.id}/link`));
+    expect(own.html).toContain('You cannot change your own role or status');
+    expect(await signedIn(boss.browser)).toBe(true);
+  });
+});
+
 describe('CSRF', () => {
   it('refuses a state-changing request without the page’s token, with another session’s, or from another site', async () => {
     const { admin: account } = await newMemberWithAdmin();

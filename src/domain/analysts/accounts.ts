@@ -179,13 +179,23 @@ export async function reactivateDashboardUser(storage: Storage, secrets: Secrets
   return { account: updated!, invitation };
 }
 
-/** A new setup link for an account not yet set up (the old link stops working). */
-export async function reissueInvitation(storage: Storage, secrets: Secrets, clientId: string, dashboardUserId: string): Promise<{ account: DashboardUser; invitation: Invitation }> {
-  const account = await getDashboardUser(storage, clientId, dashboardUserId);
-  if (account.status !== 'invited') throw errors.refused('only an invited account gets a new setup link');
+/** A new setup link (the old one stops working). For an account already set up, this resets
+ * its sign-in — a lost authenticator or password: its password and authenticator are
+ * forgotten, its sessions end, and it is `invited` until its person uses the link. */
+export async function reissueInvitation(storage: Storage, secrets: Secrets, clientId: string, actorId: string, dashboardUserId: string) {
+  const account = await otherAccount(storage, clientId, actorId, dashboardUserId);
+  if (account.status === 'deactivated') throw errors.refused('a deactivated account gets no setup link; reactivate it first');
   const { invitation, statements } = await invitationStatements(storage, secrets, account.id);
-  await storage.control.batch([...statements]);
-  return { account, invitation };
+  const [[updated]] = await storage.control.batch([
+    storage.control
+      .update(dashboardUsers)
+      .set({ status: 'invited', passwordHash: null, totpSecret: null, totpLastStep: null, updatedAt: nowTimestamp() })
+      .where(eq(dashboardUsers.id, account.id))
+      .returning(),
+    storage.control.delete(consoleSessions).where(eq(consoleSessions.dashboardUserId, account.id)),
+    ...statements,
+  ]);
+  return { account: updated!, invitation };
 }
 
 /** What the setup page shows: the account, its email and the authenticator secret to enrol. */
