@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { admin, api, dashboard, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { Browser, invite, newMemberWithAdmin, type Analyst, type Page } from './support/console';
+import { Browser, invite, newMemberWithAdmin, type Page } from './support/console';
 import { eachShard, inUserShards } from './support/storage';
 
 /** `count` people imported in pairs: the second of each pair is a duplicate of the first
