@@ -28,7 +28,10 @@ export default defineConfig(async () => ({
           PLAID_SCHEMAS: await plaidSchemas(),
         },
         // A low limit, so that the 429 path is reached quickly; tests use fresh clients.
-        ratelimits: { CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } } },
+        ratelimits: {
+          CLIENT_RATE_LIMITER: { namespace_id: 'test', simple: { limit: 200, period: 60 } },
+          SOURCE_RATE_LIMITER: { namespace_id: 'test-source', simple: { limit: 100, period: 60 } },
+        },
         // Outbound HTTP (webhook deliveries) goes to fake receivers at the network edge.
         outboundService: { node: receiversEdge },
       },

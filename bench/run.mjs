@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LOCAL_RECEIVER_PORTS, ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
 import { benchConsole } from './console.mjs';
+import { benchFlood } from './flood.mjs';
 import { benchHostile } from './hostile.mjs';
 import { benchNetwork } from './network.mjs';
 import { benchProgram } from './program.mjs';
@@ -14,7 +15,7 @@ import { benchScale } from './scale.mjs';
 import { benchUsers } from './users.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
-const SECTIONS = { users: benchUsers, program: benchProgram, scale: benchScale, network: benchNetwork, hostile: benchHostile, webhooks: benchWebhooks, console: benchConsole };
+const SECTIONS = { users: benchUsers, program: benchProgram, scale: benchScale, network: benchNetwork, hostile: benchHostile, flood: benchFlood, webhooks: benchWebhooks, console: benchConsole };
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { registerConsole } from './console';
 import { errors, PlaidError } from './errors';
-import type { App, AppEnv } from './http/endpoint';
+import { usageHeader, USAGE_HEADER, type App, type AppEnv } from './http/endpoint';
 import { newRequestId } from './lib/ids';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBeaconUserRoutes } from './routes/beacon-users';
@@ -21,6 +21,7 @@ export function newApp(): App {
   app.use(async (c, next) => {
     c.set('requestId', newRequestId());
     await next();
+    if (c.env.D1_USAGE_HEADER === 'on') c.res.headers.set(USAGE_HEADER, usageHeader(c.get('usage')?.()));
   });
 
   registerBeaconUserRoutes(app);

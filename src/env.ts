@@ -1,5 +1,5 @@
 import type { BeaconProgram } from './durable/beacon-program';
-import type { FanoutMessage, WebhookMessage } from './queues/messages';
+import type { FanoutMessage, MaintenanceMessage, WebhookMessage } from './queues/messages';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
 export type Environment = 'sandbox' | 'production';
@@ -16,10 +16,15 @@ export interface Env {
   BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
   /** Requests per client per window (wrangler.toml `ratelimits`). */
   CLIENT_RATE_LIMITER: RateLimit;
+  /** Requests per source address that are not authenticated without a read: unknown or
+   * refused credentials, credentials in the body, a client not seen lately. */
+  SOURCE_RATE_LIMITER: RateLimit;
   /** Webhook deliveries (retried on Plaid's schedule; dead letters go to its DLQ). */
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   /** Network fan-out of new fraud reports, a page at a time. */
   FANOUT_QUEUE: Queue<FanoutMessage>;
+  /** Background work: the steps of a key rotation. */
+  MAINTENANCE_QUEUE: Queue<MaintenanceMessage>;
   ENVIRONMENT: string;
   /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
    * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
@@ -36,9 +41,17 @@ export interface Env {
   D1_USAGE_HEADER?: string;
   /** Operator token for the admin plane. */
   ADMIN_TOKEN?: string;
-  /** Base64 of 32 random bytes: AES-256-GCM key for identity data at rest. */
+  /** `<kid>:<base64 of 32 random bytes>`: AES-256-GCM key for identity data at rest. */
   PII_ENCRYPTION_KEY?: string;
-  /** Base64 of at least 32 random bytes: HMAC key for the blocking index, credential
-   * digests and cursors. Changing it invalidates every stored digest. */
+  /** During a rotation: the key PII_ENCRYPTION_KEY replaces, still opening what it sealed. */
+  PII_ENCRYPTION_KEY_PREVIOUS?: string;
+  /** `<kid>:<base64 of 32–64 random bytes>`: HMAC key for the blocking index, identity and
+   * credential digests and cursors. */
   HMAC_KEY?: string;
+  /** During a rotation: the key HMAC_KEY replaces. */
+  HMAC_KEY_PREVIOUS?: string;
+  /** `<kid>:<base64 of 32 random bytes>`: AES-256-GCM key that seals the webhook signing keys. */
+  WEBHOOK_SEALING_KEY?: string;
+  /** During a rotation: the key WEBHOOK_SEALING_KEY replaces. */
+  WEBHOOK_SEALING_KEY_PREVIOUS?: string;
 }

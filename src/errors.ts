@@ -80,6 +80,9 @@ export const errors = {
     new PlaidError(404, 'INVALID_REQUEST', 'NOT_FOUND', `no endpoint for ${method} ${path}; every endpoint takes POST with a JSON body`),
   rateLimited: () =>
     new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many requests for this client; retry after a short wait'),
+  /** Too many unauthenticated or refused requests from one address. */
+  sourceRateLimited: () =>
+    new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many unauthenticated or refused requests from this address; retry after a short wait'),
   internal: (message = 'an unexpected error occurred; retry the request, and contact the operator with the request_id if it persists') =>
     new PlaidError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', message),
 };

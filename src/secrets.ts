@@ -1,16 +1,23 @@
 import type { HostPattern, PortRange, WebhookTargets } from './domain/webhooks/url';
 import type { Env, Environment } from './env';
+import { secretDigest, type KeyRing, type VersionedKey } from './lib/crypto';
 import { fromBase64 } from './lib/encoding';
 
 /** The deployment's configuration, read from Worker vars and secrets. There are no
  * defaults: a missing or malformed secret stops every request with a clear message. */
 export interface Secrets {
   environment: Environment;
-  adminToken: string;
-  /** AES-256-GCM key for identity data at rest. */
-  piiKey: CryptoKey;
-  /** HMAC-SHA256 key for digests (credentials, tokens, index keys, cursors). */
-  hmacKey: CryptoKey;
+  /** SHA-256 of the operator's token: compared in time that reveals nothing of it. */
+  adminTokenDigest: Uint8Array;
+  /** AES-256-GCM keys for identity data at rest (`PII_ENCRYPTION_KEY`, and during a
+   * rotation `PII_ENCRYPTION_KEY_PREVIOUS`). */
+  piiKey: KeyRing;
+  /** HMAC-SHA256 keys for digests: credentials, tokens, identity digests, index keys,
+   * cursors (`HMAC_KEY`, `HMAC_KEY_PREVIOUS`). */
+  hmacKey: KeyRing;
+  /** AES-256-GCM keys that seal the webhook signing keys, and only them
+   * (`WEBHOOK_SEALING_KEY`, `WEBHOOK_SEALING_KEY_PREVIOUS`). */
+  webhookSealingKey: KeyRing;
   /** Where webhooks may be sent, beyond the rules every deployment applies. */
   webhookTargets: WebhookTargets;
 }
@@ -26,7 +33,11 @@ export function loadSecrets(env: Env): Promise<Secrets> {
     env.ENVIRONMENT,
     env.ADMIN_TOKEN,
     env.PII_ENCRYPTION_KEY,
+    env.PII_ENCRYPTION_KEY_PREVIOUS,
     env.HMAC_KEY,
+    env.HMAC_KEY_PREVIOUS,
+    env.WEBHOOK_SEALING_KEY,
+    env.WEBHOOK_SEALING_KEY_PREVIOUS,
     env.WEBHOOK_HOST_ALLOWLIST,
     env.WEBHOOK_LOCAL_PORTS,
   ].join('\u0000');
@@ -45,19 +56,15 @@ async function readSecrets(env: Env): Promise<Secrets> {
   }
   const adminToken = required(env, 'ADMIN_TOKEN');
   if (adminToken.length < 32) throw new ConfigurationError('secret ADMIN_TOKEN must be at least 32 characters');
-  const piiKey = await crypto.subtle.importKey('raw', keyBytes(env, 'PII_ENCRYPTION_KEY', 32, 32), 'AES-GCM', false, [
-    'encrypt',
-    'decrypt',
+  const aes: KeyKind = { algorithm: 'AES-GCM', usages: ['encrypt', 'decrypt'], bytes: [32, 32] };
+  const hmac: KeyKind = { algorithm: { name: 'HMAC', hash: 'SHA-256' }, usages: ['sign'], bytes: [32, 64] };
+  const [piiKey, hmacKey, webhookSealingKey] = await Promise.all([
+    keyRing(env, 'PII_ENCRYPTION_KEY', aes),
+    keyRing(env, 'HMAC_KEY', hmac),
+    keyRing(env, 'WEBHOOK_SEALING_KEY', aes),
   ]);
-  const hmacKey = await crypto.subtle.importKey(
-    'raw',
-    keyBytes(env, 'HMAC_KEY', 32, 64),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
   const webhookTargets = { allowedHosts: hostAllowlist(env.WEBHOOK_HOST_ALLOWLIST), localPorts: localPorts(env.WEBHOOK_LOCAL_PORTS) };
-  return { environment, adminToken, piiKey, hmacKey, webhookTargets };
+  return { environment, adminTokenDigest: await secretDigest(adminToken), piiKey, hmacKey, webhookSealingKey, webhookTargets };
 }
 
 /** The entries of a comma-separated var; unset and empty are the same. */
@@ -111,7 +118,8 @@ function localPorts(raw: string | undefined): PortRange[] {
   });
 }
 
-type SecretName = 'ADMIN_TOKEN' | 'PII_ENCRYPTION_KEY' | 'HMAC_KEY';
+type KeyName = 'PII_ENCRYPTION_KEY' | 'HMAC_KEY' | 'WEBHOOK_SEALING_KEY';
+type SecretName = 'ADMIN_TOKEN' | KeyName | `${KeyName}_PREVIOUS`;
 
 function required(env: Env, name: SecretName): string {
   const value = env[name];
@@ -119,17 +127,38 @@ function required(env: Env, name: SecretName): string {
   return value;
 }
 
-function keyBytes(env: Env, name: SecretName, min: number, max: number): Uint8Array {
+interface KeyKind {
+  algorithm: Parameters<SubtleCrypto['importKey']>[2];
+  usages: string[];
+  bytes: readonly [min: number, max: number];
+}
+
+/** A key and, during a rotation, the previous one. A key is `<kid>:<base64>` (the id is
+ * stored with what the key seals, so a value opens with the key that made it); a bare
+ * base64 key has the id `0`. */
+async function keyRing(env: Env, name: KeyName, kind: KeyKind): Promise<KeyRing> {
+  const current = await versionedKey(name, required(env, name), kind);
+  const previousValue = env[`${name}_PREVIOUS`];
+  const previous = previousValue ? await versionedKey(`${name}_PREVIOUS`, previousValue, kind) : null;
+  if (previous?.kid === current.kid) {
+    throw new ConfigurationError(`${name} and ${name}_PREVIOUS have the same key id ${JSON.stringify(current.kid)}: give the new key a new id (<kid>:<base64>)`);
+  }
+  return { current, previous };
+}
+
+async function versionedKey(name: SecretName, value: string, kind: KeyKind): Promise<VersionedKey> {
+  const match = /^(?:([A-Za-z0-9_-]{1,32}):)?(.+)$/.exec(value.trim());
+  const kid = match?.[1] ?? '0';
   let bytes: Uint8Array;
   try {
-    bytes = fromBase64(required(env, name).trim());
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`secret ${name} must be base64`);
+    bytes = fromBase64(match?.[2] ?? '');
+  } catch {
+    throw new ConfigurationError(`secret ${name} must be <key id>:<base64> or base64`);
   }
+  const [min, max] = kind.bytes;
   if (bytes.byteLength < min || bytes.byteLength > max) {
     const size = min === max ? `${min}` : `${min} to ${max}`;
-    throw new ConfigurationError(`secret ${name} must be base64 of ${size} random bytes (openssl rand -base64 ${min})`);
+    throw new ConfigurationError(`secret ${name} must be base64 of ${size} random bytes (openssl rand -base64 ${min}), optionally after a key id and a colon`);
   }
-  return bytes;
+  return { kid, key: await crypto.subtle.importKey('raw', bytes, kind.algorithm, false, kind.usages) };
 }

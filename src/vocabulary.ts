@@ -46,6 +46,7 @@ export const DELIVERY_FAILURES = [
   'url_not_allowed',
   'signing_failed',
   'no_webhook_url',
+  'client_disabled',
 ] as const;
 export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
 
@@ -58,3 +59,6 @@ export const ID_NUMBER_TYPES = [
   'za_smart_id',
 ] as const;
 export type IdNumberType = (typeof ID_NUMBER_TYPES)[number];
+
+/** The longest a rotated client secret keeps working beside its successor: a week. */
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 60 * 60;

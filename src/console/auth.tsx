@@ -117,7 +117,7 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
       return signInPage(c, email, 'The email address, password or authenticator code is wrong.', 400);
     }
     // A new session; the one this browser came with, if any, ends (no fixation).
-    const token = await startSession(c.get('storage'), c.get('secrets'), result.account, presentedSessionToken(c));
+    const token = await startSession(c.get('storage'), result.account, presentedSessionToken(c));
     startSessionCookie(c, token);
     return redirectWith(c, '/console/queue');
   });
@@ -133,7 +133,7 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
     if (password !== field(body, 'confirm')) return setupPage(c, token, invitation, 'The two passwords differ.');
     try {
       const account = await acceptInvitation(c.get('storage'), c.get('secrets'), invitation, { password, code: field(body, 'code') });
-      startSessionCookie(c, await startSession(c.get('storage'), c.get('secrets'), account, presentedSessionToken(c)));
+      startSessionCookie(c, await startSession(c.get('storage'), account, presentedSessionToken(c)));
       return redirectWith(c, '/console/queue', { kind: 'notice', text: 'Your account is ready.' });
     } catch (error) {
       if (error instanceof PlaidError) return setupPage(c, token, invitation, sentence(error.message));
@@ -143,7 +143,7 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
 
   pages.post('/sign-out', async (c) => {
     const token = c.get('sessionToken');
-    if (token) await endSession(c.get('storage'), c.get('secrets'), token);
+    if (token) await endSession(c.get('storage'), token);
     endSessionCookie(c);
     return redirectWith(c, '/console/sign-in', { kind: 'notice', text: 'You are signed out.' });
   });

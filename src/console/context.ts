@@ -8,7 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { may, roleRefusal, type ConsoleAction } from '../domain/analysts/roles';
 import { resumeSession, type ConsoleSession } from '../domain/analysts/sessions';
 import type { Env } from '../env';
-import { requestStorage, USAGE_HEADER, usageHeader } from '../http/endpoint';
+import { requestStorage, type RequestUsage } from '../http/endpoint';
 import { constantTimeEqual } from '../lib/crypto';
 import { newSecretToken } from '../lib/ids';
 import { loadSecrets, type Secrets } from '../secrets';
@@ -27,6 +27,8 @@ export interface ConsoleVars {
    * pre-session token (a double-submit cookie). */
   csrfToken: string;
   flash: Flash | null;
+  /** What the request has cost in D1 (the Beacon-D1-Usage header, app.ts). */
+  usage?: () => RequestUsage;
 }
 
 export type ConsoleEnv = { Bindings: Env; Variables: ConsoleVars };
@@ -71,7 +73,8 @@ const noStore: MiddlewareHandler = async (c, next) => {
 /** The request's databases, secrets and session. */
 const services = createMiddleware<ConsoleEnv>(async (c, next) => {
   const secrets = await loadSecrets(c.env);
-  const { storage, programs } = requestStorage(c.env);
+  const { storage, programs, usage } = requestStorage(c.env);
+  c.set('usage', usage);
   c.set('secrets', secrets);
   c.set('storage', storage);
   c.set('programs', programs);
@@ -94,7 +97,6 @@ const services = createMiddleware<ConsoleEnv>(async (c, next) => {
   if (flash) deleteCookie(c, FLASH_COOKIE, COOKIE);
 
   await next();
-  if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
 });
 
 /** Every state-changing request carries the page's CSRF token (`_csrf`), on top of the

@@ -4,7 +4,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { App } from '../http/endpoint';
-import { newRequestId } from '../lib/ids';
 import { PlaidError } from '../errors';
 import { ConfigurationError } from '../secrets';
 import { registerAccountRoutes } from './account';
@@ -20,10 +19,7 @@ import { registerWebhookRoutes } from './webhooks';
 
 export function registerConsole(app: App): void {
   const pages = new Hono<ConsoleEnv>();
-  pages.use(async (c, next) => {
-    c.set('requestId', newRequestId());
-    await next();
-  });
+  // (The app's own middleware has given the request its id.)
   pages.use(...consoleMiddleware);
 
   registerAuthRoutes(pages);

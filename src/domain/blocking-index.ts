@@ -6,7 +6,7 @@
  * other keys find its candidates (docs/matching.md, "Common values"). */
 import { and, count, desc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
 import { userShard, type ShardDb } from '../db';
-import { keyedDigest } from '../lib/crypto';
+import { keyedDigests, type KeyRing } from '../lib/crypto';
 import { selectCurrentUsers } from './beacon-users/store';
 import { blockingKeysOf } from '../matching/blocking-keys';
 import type { NormalisedIdentity } from '../matching/compare';
@@ -26,9 +26,14 @@ export const FANOUT_PAGE = 50;
 /** 128-bit digests: collisions are negligible and the index stays small. */
 const DIGEST_CHARS = 22;
 
-export async function indexKeys(hmacKey: CryptoKey, identity: NormalisedIdentity): Promise<string[]> {
-  const digests = await Promise.all(blockingKeysOf(identity).map((key) => keyedDigest(hmacKey, 'blocking-key', key)));
-  return digests.map((digest) => digest.slice(0, DIGEST_CHARS));
+/** The keys of an identity under each key of the HMAC ring: `stored`, under the current one,
+ * are what the index holds for it from now on; `lookup` adds, during a key rotation, the keys
+ * under the previous one, under which rows not yet rotated are still indexed. */
+export async function indexKeys(hmacKey: KeyRing, identity: NormalisedIdentity): Promise<{ stored: string[]; lookup: string[] }> {
+  const perKey = await Promise.all(blockingKeysOf(identity).map((key) => keyedDigests(hmacKey, 'blocking-key', key)));
+  const generation = (i: number) => perKey.map((digests) => digests[i]!.slice(0, DIGEST_CHARS));
+  const stored = generation(0);
+  return { stored, lookup: hmacKey.previous ? [...stored, ...generation(1)] : stored };
 }
 
 /** Moves a user's index entries from `previous` keys to `keys`: only the difference is

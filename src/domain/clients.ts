@@ -1,11 +1,11 @@
 import { eq, gt } from 'drizzle-orm';
 import { control, type Storage } from '../db';
 import { errors } from '../errors';
-import { constantTimeEqual, keyedDigest } from '../lib/crypto';
+import { constantTimeEqual, credentialDigest, credentialDigests } from '../lib/crypto';
 import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newClientId, newClientSecret } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
-import { nowTimestamp } from '../lib/time';
+import { nowTimestamp, timestampAt } from '../lib/time';
 import type { Secrets } from '../secrets';
 import { placeClient } from './directory';
 import { validateWebhookUrl } from './webhooks/url';
@@ -19,6 +19,7 @@ export function clientView(client: Client) {
     name: client.name,
     webhook_url: client.webhookUrl,
     disabled: client.disabled,
+    previous_secret_expires_at: client.previousSecretExpiresAt,
     home_shard: client.homeShard,
     program_shard: client.programShard ?? client.homeShard,
     created_at: client.createdAt,
@@ -26,21 +27,67 @@ export function clientView(client: Client) {
   };
 }
 
-/** Clients seen recently by this isolate. Disabling a client or rotating its secret takes
- * effect at once on the isolate that did it, and within the TTL everywhere else. */
-const recentClients = new IsolateCache<Client>(10_000, 5_000);
+/** How long an isolate trusts what it read of a client. A change that must hold everywhere
+ * at once — disabling or enabling, a secret rotated or revoked — answers only after this
+ * long (`settled`), so that when the operator has the answer no isolate trusts the old state. */
+export const CREDENTIAL_CACHE_MS = 2_000;
+const recentClients = new IsolateCache<Client>(10_000, CREDENTIAL_CACHE_MS);
+
+/** Credentials refused recently — an unknown client id or a wrong secret, never a disabled
+ * client's — are refused again without a read: a flood of bad credentials costs no D1. */
+const refusedCredentials = new IsolateCache<true>(10_000, 60_000);
+
+/** Waits until every isolate has dropped what it knew of a client before the change. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS));
+
+/** Which of the client's secrets `digests` (lib/crypto.ts credentialDigests) is; a
+ * `digestIndex` above 0 means the stored digest is a former HMAC one. */
+function matchSecret(client: Client, digests: string[], now: string): { column: 'secretDigest' | 'previousSecretDigest'; digestIndex: number } | null {
+  for (const [digestIndex, digest] of digests.entries()) {
+    if (constantTimeEqual(digest, client.secretDigest)) return { column: 'secretDigest', digestIndex };
+    const previousValid = client.previousSecretDigest !== null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;
+    if (previousValid && constantTimeEqual(digest, client.previousSecretDigest!)) return { column: 'previousSecretDigest', digestIndex };
+  }
+  return null;
+}
+
+const secretDigests = (secrets: Secrets, secret: string) => credentialDigests(secrets.hmacKey, 'credential', secret);
+
+/** The client, if this isolate has recently read it and the secret is one of its secrets: no
+ * I/O. Requests that are not recognised so go through the per-source limit first. */
+export async function recognisedClient(secrets: Secrets, clientId: string, secret: string): Promise<Client | undefined> {
+  const client = recentClients.get(clientId);
+  if (!client || client.disabled) return undefined;
+  return matchSecret(client, await secretDigests(secrets, secret), nowTimestamp()) ? client : undefined;
+}
 
 /** Authenticates API and dashboard calls. Unknown id, wrong secret and disabled client
  * get the same answer; the secret is compared by digest in constant time. */
 export async function authenticateClient(storage: Storage, secrets: Secrets, clientId: string, secret: string): Promise<Client> {
-  const digest = await keyedDigest(secrets.hmacKey, 'credential', secret);
+  const digests = await secretDigests(secrets, secret);
+  const refusal = `${clientId}\u0000${digests[0]}`;
+  if (refusedCredentials.get(refusal)) throw errors.invalidApiKeys();
+  const now = nowTimestamp();
   let client = recentClients.get(clientId);
+  let match = client && matchSecret(client, digests, now);
   // A mismatch may mean a newly rotated secret: read again before refusing.
-  if (!client || !constantTimeEqual(digest, client.secretDigest)) {
+  if (!match) {
     client = await storage.control.select().from(control.clients).where(eq(control.clients.id, clientId)).get();
     if (client) recentClients.set(clientId, client);
+    match = client && matchSecret(client, digests, now);
   }
-  if (!client || !constantTimeEqual(digest, client.secretDigest) || client.disabled) throw errors.invalidApiKeys();
+  if (!client || !match) {
+    refusedCredentials.set(refusal, true);
+    throw errors.invalidApiKeys();
+  }
+  if (client.disabled) throw errors.invalidApiKeys();
+  if (match.digestIndex > 0) {
+    await storage.control
+      .update(control.clients)
+      .set({ [match.column]: digests[0], ...(match.column === 'secretDigest' ? { secretHmacKid: null } : {}) })
+      .where(eq(control.clients.id, client.id));
+    recentClients.delete(client.id);
+  }
   return client;
 }
 
@@ -52,7 +99,7 @@ export async function createClient(storage: Storage, secrets: Secrets, input: { 
     .values({
       id: newClientId(),
       name: input.name,
-      secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret),
+      secretDigest: await credentialDigest(secret),
       webhookUrl: input.webhook_url == null ? null : validateWebhookUrl(input.webhook_url, secrets),
       homeShard: await placeClient(storage),
       createdAt: now,
@@ -114,19 +161,43 @@ export async function updateClient(storage: Storage, secrets: Secrets, input: Cl
   const client = await storage.control.update(control.clients).set(changes).where(eq(control.clients.id, input.client_id)).returning().get();
   if (!client) throw errors.notFound('client_id');
   recentClients.delete(client.id);
+  if (input.disabled != null) await settled();
   return client;
 }
 
-/** Issues a new secret; the previous one stops working at once. */
-export async function rotateClientSecret(storage: Storage, secrets: Secrets, clientId: string) {
+/** Issues a new secret. The previous one keeps working for `overlapSeconds` (0: it stops at
+ * once, everywhere — the answer comes when it has), so that a member can deploy the new one
+ * first, as with Plaid's secret rotation. */
+export async function rotateClientSecret(storage: Storage, secrets: Secrets, clientId: string, overlapSeconds = 0) {
+  const current = await getClient(storage, clientId);
   const secret = newClientSecret();
   const client = await storage.control
     .update(control.clients)
-    .set({ secretDigest: await keyedDigest(secrets.hmacKey, 'credential', secret), updatedAt: nowTimestamp() })
+    .set({
+      secretDigest: await credentialDigest(secret),
+      previousSecretDigest: overlapSeconds > 0 ? current.secretDigest : null,
+      previousSecretExpiresAt: overlapSeconds > 0 ? timestampAt(Date.now() + overlapSeconds * 1000) : null,
+      updatedAt: nowTimestamp(),
+    })
     .where(eq(control.clients.id, clientId))
     .returning()
     .get();
   if (!client) throw errors.notFound('client_id');
   recentClients.delete(client.id);
+  if (overlapSeconds === 0) await settled();
   return { client, secret };
+}
+
+/** Ends a rotation's overlap early: the previous secret stops working at once, everywhere. */
+export async function revokePreviousSecret(storage: Storage, clientId: string): Promise<Client> {
+  const client = await storage.control
+    .update(control.clients)
+    .set({ previousSecretDigest: null, previousSecretExpiresAt: null, updatedAt: nowTimestamp() })
+    .where(eq(control.clients.id, clientId))
+    .returning()
+    .get();
+  if (!client) throw errors.notFound('client_id');
+  recentClients.delete(client.id);
+  await settled();
+  return client;
 }

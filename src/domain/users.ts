@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { isUniqueViolation, userShard, type ShardDb, type Storage } from '../db';
 import { errors } from '../errors';
-import { keyedDigest, openJson, sealJson } from '../lib/crypto';
+import { credentialDigest, credentialDigests, openJson, sealJson } from '../lib/crypto';
 import { newId, newUserToken } from '../lib/ids';
 import { nowTimestamp } from '../lib/time';
 import type { ClientUserIdentity, ConsumerReportUserIdentity } from '../schemas/user';
@@ -28,7 +28,8 @@ interface UserIdentities {
   consumer_report_user_identity: ConsumerReportUserIdentity | null;
 }
 
-const sealContext = (userId: string) => `user:${userId}`;
+/** A `/user` identity is sealed with its user's id as context. */
+export const userSealContext = (userId: string) => `user:${userId}`;
 
 export async function createUser(
   storage: Storage,
@@ -48,8 +49,8 @@ export async function createUser(
       id,
       clientId: owner.id,
       clientUserId: input.client_user_id,
-      tokenDigest: await keyedDigest(secrets.hmacKey, 'user-token', token),
-      identity: await sealJson(secrets.piiKey, identities, sealContext(id)),
+      tokenDigest: await credentialDigest(token),
+      identity: await sealJson(secrets.piiKey, identities, userSealContext(id)),
       createdAt: now,
       updatedAt: now,
     });
@@ -75,9 +76,12 @@ async function locateUser(
     return row;
   }
   if (ref.user_token) {
-    const digest = await keyedDigest(secrets.hmacKey, 'user-token', ref.user_token);
-    const row = await db.select().from(users).where(and(eq(users.tokenDigest, digest), eq(users.clientId, clientId))).get();
+    const digests = await credentialDigests(secrets.hmacKey, 'user-token', ref.user_token);
+    const row = await db.select().from(users).where(and(inArray(users.tokenDigest, digests), eq(users.clientId, clientId))).get();
     if (!row) throw errors.invalidUserToken();
+    if (row.tokenDigest !== digests[0]) {
+      await db.update(users).set({ tokenDigest: digests[0]!, tokenHmacKid: null }).where(eq(users.id, row.id));
+    }
     return row;
   }
   throw errors.missingFields(['user_id or user_token']);
@@ -85,7 +89,7 @@ async function locateUser(
 
 async function identitiesOf(secrets: Secrets, row: UserRow): Promise<UserIdentities> {
   if (!row.identity) return { identity: null, consumer_report_user_identity: null };
-  return openJson<UserIdentities>(secrets.piiKey, row.identity, sealContext(row.id));
+  return openJson<UserIdentities>(secrets.piiKey, row.identity, userSealContext(row.id));
 }
 
 export async function getUser(storage: Storage, secrets: Secrets, owner: Owner, userId: string) {
@@ -118,7 +122,7 @@ export async function updateUser(
   };
   await db
     .update(users)
-    .set({ identity: await sealJson(secrets.piiKey, next, sealContext(row.id)), updatedAt: nowTimestamp() })
+    .set({ identity: await sealJson(secrets.piiKey, next, userSealContext(row.id)), updatedAt: nowTimestamp() })
     .where(eq(users.id, row.id));
   return {};
 }

@@ -12,6 +12,7 @@ import {
   type UpdateBeaconUser,
 } from '../domain/beacon-users/service';
 import type { BeaconUserView } from '../domain/beacon-users/view';
+import { rotateProgramKeys, type ProgramCursor } from '../domain/key-rotation';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
 import { applyNetworkReport, type ApplyNetworkReport } from '../domain/reports/fanout';
@@ -148,6 +149,11 @@ export class BeaconProgram extends DurableObject<Env> {
 
   applyNetworkReport(programId: string, cmd: ApplyNetworkReport) {
     return this.#serially(programId, (ctx) => applyNetworkReport(ctx, cmd));
+  }
+
+  /** A step of a key rotation over the program's data (domain/key-rotation.ts). */
+  rotateKeys(programId: string, cursor: ProgramCursor | null) {
+    return this.#serially(programId, (ctx) => rotateProgramKeys(ctx, cursor));
   }
 
   syncReportIndex(programId: string, reportId: string) {

@@ -8,16 +8,17 @@ import { identityFromRequest, patchIdentity } from '../domain/beacon-users/ident
 import { checkIdentity } from '../domain/beacon-users/prepare';
 import { locateBeaconUser, openIdentity } from '../domain/beacon-users/store';
 import { beaconUserView } from '../domain/beacon-users/view';
+import { getClient } from '../domain/clients';
 import { findProgramPlace, ownProgramPlace } from '../domain/directory';
+import type { ProgramCursor, RotationCalls } from '../domain/key-rotation';
 import type { ImportBeaconUsers } from '../domain/beacon-users/service';
 import type { UpdateProgram } from '../domain/programs';
 import type { ApplyNetworkReport, NetworkCalls } from '../domain/reports/fanout';
 import type { confirmSyndication, CreateReport, UpdateReport } from '../domain/reports/service';
 import { locateReport, locateSyndication } from '../domain/reports/store';
 import type { Env } from '../env';
-import { capture, PlaidError } from '../errors';
+import { capture, errors, PlaidError } from '../errors';
 import { newId } from '../lib/ids';
-import { nowTimestamp } from '../lib/time';
 import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../schemas/beacon-user';
 import { loadSecrets } from '../secrets';
 import type { BeaconProgram, Metered } from './beacon-program';
@@ -25,7 +26,7 @@ import type { BeaconProgram, Metered } from './beacon-program';
 /** Creates run their checks concurrently, but an import's users are only so many at once. */
 const IMPORT_CONCURRENCY = 10;
 
-export class ProgramGateway implements NetworkCalls {
+export class ProgramGateway implements NetworkCalls, RotationCalls {
   /** D1 round trips made inside Durable Objects for this gateway's calls. */
   objectRoundTrips = 0;
 
@@ -52,14 +53,15 @@ export class ProgramGateway implements NetworkCalls {
     await ownProgramPlace(this.storage, clientId, input.programId);
     const beaconUserId = newId('beaconUser');
     const secrets = await loadSecrets(this.env);
-    const checked = await checkIdentity(this.storage, secrets, beaconUserId, identityFromRequest(input.user, nowTimestamp()));
+    const checked = await checkIdentity(this.storage, secrets, beaconUserId, (at) => identityFromRequest(input.user, at));
     return this.#call(input.programId, (o) => o.createBeaconUser(input.programId, { beaconUserId, clientUserId: input.clientUserId, checked, actor }));
   }
 
   /** `/admin/beacon_user/import`: each user checked here (a few at a time), then written in
    * order by the program's object. A user whose check fails is reported, not fatal. */
   async importBeaconUsers(programId: string, users: { client_user_id: string; user: BeaconUserRequestData }[]) {
-    await findProgramPlace(this.storage, programId);
+    const { clientId } = await findProgramPlace(this.storage, programId);
+    if ((await getClient(this.storage, clientId)).disabled) throw errors.refused('the program belongs to a disabled client: enable it first (/admin/client/update)');
     const secrets = await loadSecrets(this.env);
     const prepared: ImportBeaconUsers['users'] = [];
     for (let i = 0; i < users.length; i += IMPORT_CONCURRENCY) {
@@ -67,7 +69,7 @@ export class ProgramGateway implements NetworkCalls {
         ...(await Promise.all(
           users.slice(i, i + IMPORT_CONCURRENCY).map(async ({ client_user_id, user }) => {
             const beaconUserId = newId('beaconUser');
-            const outcome = await capture(() => checkIdentity(this.storage, secrets, beaconUserId, identityFromRequest(user, nowTimestamp())));
+            const outcome = await capture(() => checkIdentity(this.storage, secrets, beaconUserId, (at) => identityFromRequest(user, at)));
             return outcome.ok
               ? { clientUserId: client_user_id, beaconUserId, checked: outcome.value }
               : { clientUserId: client_user_id, error: { code: outcome.error.code, message: outcome.error.message } };
@@ -84,9 +86,9 @@ export class ProgramGateway implements NetworkCalls {
     const current = await openIdentity(secrets.piiKey, record.user.id, record.version.identity);
     const unchanged = () => beaconUserView(record.user, record.version, current);
     if (!input.patch) return unchanged();
-    const checked = await checkIdentity(this.storage, secrets, record.user.id, patchIdentity(current, input.patch, nowTimestamp()));
+    const checked = await checkIdentity(this.storage, secrets, record.user.id, (at) => patchIdentity(current, input.patch!, at));
     // Data identical to the current version is not a change: no new version.
-    if (checked.digest === record.user.identityDigest) return unchanged();
+    if (checked.digests.includes(record.user.identityDigest)) return unchanged();
     const patch = input.patch;
     return this.#call(record.user.programId, (o) =>
       o.updateBeaconUser(record.user.programId, { beaconUserId: record.user.id, patch, checked, basedOn: record.user.version, actor }),
@@ -125,6 +127,10 @@ export class ProgramGateway implements NetworkCalls {
 
   applyNetworkReport(programId: string, cmd: ApplyNetworkReport): Promise<number> {
     return this.#call(programId, (o) => o.applyNetworkReport(programId, cmd));
+  }
+
+  rotateProgramKeys(programId: string, cursor: ProgramCursor | null) {
+    return this.#call(programId, (o) => o.rotateKeys(programId, cursor));
   }
 
   syncReportIndex(programId: string, reportId: string): Promise<void> {

@@ -1,17 +1,21 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { Storage } from '../db';
+import { Storage, type D1Usage } from '../db';
 import type { Client } from '../domain/clients';
 import { ProgramGateway } from '../durable/gateway';
 import type { Env } from '../env';
 import { errors } from '../errors';
 import { loadSecrets, type Secrets } from '../secrets';
 import type { Actor } from '../domain/actor';
-import { authenticate, type Plane } from './auth';
+import { authenticate, hasAdminToken, recognisedFromHeaders, type Plane } from './auth';
 import { readJsonObject } from './body';
 import { parseRequest } from './validation';
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+export type AppEnv = {
+  Bindings: Env;
+  /** `usage`: what the request has cost in D1 so far, for the Beacon-D1-Usage header. */
+  Variables: { requestId: string; usage?: () => RequestUsage };
+};
 export type App = Hono<AppEnv>;
 
 export interface EndpointContext<P extends Plane, I> {
@@ -54,9 +58,22 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
     if (version !== undefined && version !== PLAID_VERSION) {
       throw errors.invalidField(`Plaid-Version ${version} is not served; this network serves ${PLAID_VERSION} only`);
     }
+    // Nothing unauthenticated is read, parsed or looked up in D1 before the per-source limit:
+    // the admin token is checked first, and a client's request skips the limit only when this
+    // isolate recognises its header credentials without a read.
+    const headers = c.req.raw.headers;
+    if (endpoint.plane === 'admin') {
+      if (!(await hasAdminToken(headers, secrets))) {
+        await admitSource(c.env, headers);
+        throw errors.invalidAdminToken();
+      }
+    } else if (!(await recognisedFromHeaders(headers, secrets))) {
+      await admitSource(c.env, headers);
+    }
     const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
-    const { storage, programs } = requestStorage(c.env);
-    const { client, actor } = await authenticate(endpoint.plane, c.req.raw.headers, body, storage, secrets);
+    const { storage, programs, usage } = requestStorage(c.env);
+    c.set('usage', usage);
+    const { client, actor } = await authenticate(endpoint.plane, headers, body, storage, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
     const result = await endpoint.handle({
@@ -71,21 +88,38 @@ export function register<P extends Plane, S extends z.ZodType>(app: App, endpoin
       actor,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     });
-    if (c.env.D1_USAGE_HEADER === 'on') c.header(USAGE_HEADER, usageHeader(storage, programs));
     return c.json({ ...result, request_id: c.get('requestId') });
   });
 }
 
-/** The databases and the way to programs of one request, counted by one meter. */
-export function requestStorage(env: Env): { storage: Storage; programs: ProgramGateway } {
+/** What a request has cost in D1 so far (the Beacon-D1-Usage header, app.ts). */
+export type RequestUsage = D1Usage & { objectRoundTrips: number };
+
+/** The databases and the way to programs of one request, counted by one meter, and what
+ * they have cost (for the request's `usage`). */
+export function requestStorage(env: Env): { storage: Storage; programs: ProgramGateway; usage: () => RequestUsage } {
   const storage = new Storage(env);
-  return { storage, programs: new ProgramGateway(env, storage) };
+  const programs = new ProgramGateway(env, storage);
+  return { storage, programs, usage: () => ({ ...storage.meter.snapshot(), objectRoundTrips: programs.objectRoundTrips }) };
 }
 
-/** For the benchmark only (`D1_USAGE_HEADER = "on"`): what a request cost in D1. */
+/** For the benchmark and the tests only (`D1_USAGE_HEADER = "on"`): what a request cost in
+ * D1, on every answer, refusals included (a refusal before any storage says zeros). */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
-export function usageHeader(storage: Storage, programs: ProgramGateway): string {
-  const { roundTrips, rowsRead, rowsWritten, unmetered } = storage.meter.snapshot();
-  return `round_trips=${roundTrips}; object_round_trips=${programs.objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
+export function usageHeader(usage: RequestUsage | undefined): string {
+  const { roundTrips = 0, objectRoundTrips = 0, rowsRead = 0, rowsWritten = 0, unmetered = 0 } = usage ?? {};
+  return `round_trips=${roundTrips}; object_round_trips=${objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
+}
+
+/** The address a request comes from: Cloudflare's edge sets `CF-Connecting-IP` (a client
+ * cannot). Local runs have none and share one source. */
+function sourceOf(headers: Headers): string {
+  return headers.get('cf-connecting-ip') ?? 'unknown';
+}
+
+/** Counts a request against its source's limit (`SOURCE_RATE_LIMITER`): 429 once over it. */
+async function admitSource(env: Env, headers: Headers): Promise<void> {
+  const source = sourceOf(headers);
+  if (!(await env.SOURCE_RATE_LIMITER.limit({ key: source })).success) throw errors.sourceRateLimited();
 }

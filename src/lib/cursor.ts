@@ -1,5 +1,5 @@
 import { errors } from '../errors';
-import { constantTimeEqual, keyedDigest } from './crypto';
+import { constantTimeEqual, keyedDigest, keyedDigests, type KeyRing } from './crypto';
 import { fromBase64, fromUtf8, toBase64Url, utf8 } from './encoding';
 
 /** Every list returns at most this many items per page. */
@@ -7,26 +7,29 @@ export const PAGE_SIZE = 25;
 
 /** Cursors are opaque and signed: the position is bound to its list's scope (which
  * includes the client), so a cursor cannot be forged or replayed against another list. */
-export async function encodeCursor(key: CryptoKey, scope: string, position: string | number): Promise<string> {
+export async function encodeCursor(key: KeyRing, scope: string, position: string | number): Promise<string> {
   const payload = toBase64Url(utf8.encode(String(position)));
   const mac = (await keyedDigest(key, 'cursor', `${scope}\u0000${payload}`)).slice(0, 22);
   return `${payload}.${mac}`;
 }
 
-export async function decodeCursor(key: CryptoKey, scope: string, cursor: string): Promise<string> {
+export async function decodeCursor(key: KeyRing, scope: string, cursor: string): Promise<string> {
   const [payload, mac, extra] = cursor.split('.');
   if (payload && mac && extra === undefined) {
-    const expected = (await keyedDigest(key, 'cursor', `${scope}\u0000${payload}`)).slice(0, 22);
-    if (constantTimeEqual(mac, expected)) return fromUtf8.decode(fromBase64(payload));
+    // A cursor signed before a key rotation stays good until the rotation ends.
+    const expected = (await keyedDigests(key, 'cursor', `${scope}\u0000${payload}`)).map((digest) => digest.slice(0, 22));
+    if (expected.some((candidate) => constantTimeEqual(mac, candidate))) return fromUtf8.decode(fromBase64(payload));
   }
-  throw errors.invalidField('cursor is invalid: pass the next_cursor of a previous page of the same list');
+  throw invalidCursor();
 }
+
+const invalidCursor = () => errors.invalidField('cursor is invalid: pass the next_cursor of a previous page of the same list');
 
 /** One page of a list ordered by an integer position (a sequence number or a version).
  * `read(from)` returns up to PAGE_SIZE + 1 rows past `from` — the position in the cursor,
  * or null for the first page; the extra row only tells that another page follows. */
 export async function listPage<T>(
-  key: CryptoKey,
+  key: KeyRing,
   scope: string,
   cursor: string | null | undefined,
   read: (from: number | null) => Promise<T[]>,
@@ -73,7 +76,7 @@ const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b 
  * oldest. `read(shard, after)` returns at least that shard's next PAGE_SIZE + 1 rows after
  * `after` in the list's order (see `mergedBounds`), when it has them. */
 export async function listMergedPage<T>(
-  key: CryptoKey,
+  key: KeyRing,
   scope: string,
   cursor: string | null | undefined,
   shards: number[],
@@ -99,5 +102,5 @@ function parsePosition(text: string): MergedPosition {
   } catch {
     // a signed cursor of another shape: refused below
   }
-  throw errors.invalidField('cursor is invalid: pass the next_cursor of a previous page of the same list');
+  throw invalidCursor();
 }

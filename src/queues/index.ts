@@ -1,5 +1,6 @@
 import type { Env } from '../env';
-import type { FanoutMessage, QueueMessage, WebhookMessage } from './messages';
+import { handleMaintenanceBatch } from './maintenance';
+import type { FanoutMessage, MaintenanceMessage, QueueMessage, WebhookMessage } from './messages';
 import { handleWebhookBatch, handleWebhookDeadLetters } from './webhooks';
 import { handleFanoutBatch, handleFanoutDeadLetters } from './fanout';
 
@@ -20,6 +21,8 @@ export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): 
       return handleFanoutBatch(batch as MessageBatch<FanoutMessage>, env);
     case 'report-fanout-dead':
       return handleFanoutDeadLetters(batch as MessageBatch<FanoutMessage>, env);
+    case 'maintenance':
+      return handleMaintenanceBatch(batch as MessageBatch<MaintenanceMessage>, env);
     default:
       // Not consumed yet: leave the messages on the queue.
       console.error(`no consumer for queue ${batch.queue} (${role})`);

@@ -1,25 +1,29 @@
-import { clientView, createClient, getClient, listClients, rotateClientSecret, updateClient } from '../domain/clients';
+import { clientView, createClient, getClient, listClients, revokePreviousSecret, rotateClientSecret, updateClient } from '../domain/clients';
 import { shardList } from '../domain/directory';
+import { rotationStatus, startRotation } from '../domain/key-rotation';
 import { findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
+import { sendRotationSteps } from '../queues/maintenance';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
   AdminClientCreateRequest,
   AdminClientGetRequest,
   AdminClientListRequest,
+  AdminClientSecretRevokePreviousRequest,
   AdminClientSecretRotateRequest,
   AdminClientUpdateRequest,
   AdminFanoutDeadLetterListRequest,
   AdminFanoutDeadLetterRetryRequest,
+  AdminKeyRotationRequest,
   AdminProgramGetRequest,
   AdminShardListRequest,
 } from '../schemas/admin';
 
 /** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
  * programs live and what they cost, the import of a member's existing users at onboarding,
- * and the fan-out's dead letters. */
+ * the fan-out's dead letters, and bringing stored data to new keys. */
 export function registerAdminRoutes(app: App): void {
   register(app, {
     path: '/admin/client/create',
@@ -57,9 +61,16 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
     async handle({ storage, secrets, input }) {
-      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id);
-      return { client_id: client.id, secret };
+      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id, input.previous_secret_valid_seconds ?? 0);
+      return { client_id: client.id, secret, previous_secret_expires_at: client.previousSecretExpiresAt };
     },
+  });
+
+  register(app, {
+    path: '/admin/client/secret/revoke_previous',
+    plane: 'admin',
+    request: AdminClientSecretRevokePreviousRequest,
+    handle: async ({ storage, input }) => clientView(await revokePreviousSecret(storage, input.client_id)),
   });
 
   register(app, {
@@ -103,5 +114,22 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminFanoutDeadLetterRetryRequest,
     handle: ({ env, storage, input }) => retryFanoutDeadLetter(storage, input.dead_letter_id, (page) => sendFanoutPages(env, [{ page }])),
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/start',
+    plane: 'admin',
+    request: AdminKeyRotationRequest,
+    async handle({ env, storage, secrets }) {
+      await sendRotationSteps(env, await startRotation(storage, secrets));
+      return rotationStatus(storage, secrets);
+    },
+  });
+
+  register(app, {
+    path: '/admin/key_rotation/status',
+    plane: 'admin',
+    request: AdminKeyRotationRequest,
+    handle: ({ storage, secrets }) => rotationStatus(storage, secrets),
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SECRET_OVERLAP_SECONDS } from '../vocabulary';
 import { BeaconUserRequestData } from './beacon-user';
 import { ClientUserId, Cursor, nonBlank, ObjectId, WebhookUrl } from './fields';
 
@@ -16,7 +17,17 @@ export const AdminClientUpdateRequest = z.strictObject({
   /** The user shard the client's new programs go to. */
   program_shard: z.number().int().min(0).nullish(),
 });
-export const AdminClientSecretRotateRequest = z.strictObject({ client_id: ObjectId });
+export const AdminClientSecretRotateRequest = z.strictObject({
+  client_id: ObjectId,
+  /** How long the previous secret keeps working beside the new one (0, the default: not at all). */
+  previous_secret_valid_seconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'must not be negative')
+    .max(MAX_SECRET_OVERLAP_SECONDS, `must be at most ${MAX_SECRET_OVERLAP_SECONDS} (a week)`)
+    .nullish(),
+});
+export const AdminClientSecretRevokePreviousRequest = z.strictObject({ client_id: ObjectId });
 
 /** At most this many users per import request. */
 export const IMPORT_BATCH = 100;
@@ -31,6 +42,8 @@ export const AdminBeaconUserImportRequest = z.strictObject({
 
 export const AdminProgramGetRequest = z.strictObject({ program_id: ObjectId });
 export const AdminShardListRequest = z.strictObject({});
+
+export const AdminKeyRotationRequest = z.strictObject({});
 
 export const AdminFanoutDeadLetterListRequest = z.strictObject({ cursor: Cursor });
 export const AdminFanoutDeadLetterRetryRequest = z.strictObject({ dead_letter_id: ObjectId });

@@ -8,6 +8,7 @@ import {
   type PlaidError,
 } from 'plaid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { callsTo } from './support';
 
 // A member company's view of the network: the official `plaid` SDK, unmodified, pointed at
 // a real `wrangler dev` (see global-setup.ts). Clients and programs are set up through the
@@ -20,7 +21,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 // `secret` fields when the caller puts them in the request. Both are tested below.
 
 const baseUrl = inject('baseUrl');
-const adminToken = inject('adminToken');
+const { admin, dashboard } = callsTo(baseUrl, inject('adminToken'));
 
 interface Member {
   client_id: string;
@@ -28,21 +29,10 @@ interface Member {
   program_id: string;
 }
 
-async function post<T>(path: string, body: object, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as T;
-  expect(response.status, `${path}: ${JSON.stringify(answer)}`).toBe(200);
-  return answer;
-}
-
 /** A new member company with one program, as the operator and an analyst would set it up. */
 async function newMember(name = 'E2E Co'): Promise<Member> {
-  const { client_id, secret } = await post<{ client_id: string; secret: string }>('/admin/client/create', { name }, { authorization: `Bearer ${adminToken}` });
-  const program = await post<{ id: string }>('/dashboard/program/create', { client_id, secret, dashboard_user_id: 'analyst-1', name: 'Onboarding' });
+  const { client_id, secret } = await admin<{ client_id: string; secret: string }>('/admin/client/create', { name });
+  const program = await dashboard<{ id: string }>({ client_id, secret }, '/dashboard/program/create', { name: 'Onboarding' });
   return { client_id, secret, program_id: program.id };
 }
 

@@ -17,6 +17,7 @@ describe('/admin/client/*', () => {
       name: 'Acme Lending',
       webhook_url: 'https://hooks.acme.example.com/plaid',
       disabled: false,
+      previous_secret_expires_at: null,
       home_shard: expect.any(Number),
       program_shard: got.body.home_shard,
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),

@@ -10,7 +10,6 @@ import { FANOUT_PAGE } from '../../src/domain/blocking-index';
 import type { FanoutPage } from '../../src/domain/reports/fanout';
 import type { Env } from '../../src/env';
 import { newId } from '../../src/lib/ids';
-import { nowTimestamp } from '../../src/lib/time';
 import type { FanoutMessage } from '../../src/queues/messages';
 import { loadSecrets } from '../../src/secrets';
 import { admin, api, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
@@ -54,7 +53,7 @@ async function sweep() {
 /** A create's work before the program's Durable Object: normalising, keys, checks 2 and 3. */
 async function checkBeforeObject(user: Parameters<typeof identityFromRequest>[0]) {
   const id = newId('beaconUser');
-  const checked = await checkIdentity(new Storage(env), await loadSecrets(env), id, identityFromRequest(user, nowTimestamp()));
+  const checked = await checkIdentity(new Storage(env), await loadSecrets(env), id, (at) => identityFromRequest(user, at));
   return { id, checked };
 }
 

@@ -145,7 +145,7 @@ describe('the network across shards', () => {
     let person = stranger();
     let keys: string[] = [];
     for (;;) {
-      keys = await indexKeys(secrets.hmacKey, normaliseIdentity(identityFromRequest(person, nowTimestamp())));
+      keys = (await indexKeys(secrets.hmacKey, normaliseIdentity(identityFromRequest(person, nowTimestamp())))).stored;
       const shards = keys.map((k) => indexShardOfKey(k, 2));
       if (new Set(shards).size === 2 && shards[0] === shards[1]) break;
       person = stranger();

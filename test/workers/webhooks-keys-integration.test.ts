@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Storage } from '../../src/db';
 import { currentSigningKey, getVerificationKey, ROTATION_OVERLAP_SECONDS, rotateSigningKey } from '../../src/domain/webhooks/keys';
 import { signBody } from '../../src/domain/webhooks/message';
+import { openJson } from '../../src/lib/crypto';
 import { loadSecrets, type Secrets } from '../../src/secrets';
 import { admin, api, expectError, newClient, post } from './support/api';
 import { expectSpecShape } from './support/spec';
@@ -53,14 +54,18 @@ describe('webhook signing keys', () => {
     expectError(await post('/webhook_verification_key/get', { key_id: 'x' }), 400, 'INVALID_REQUEST', 'MISSING_FIELDS');
   });
 
-  it('private keys are stored only sealed', async () => {
+  it('private keys are stored only sealed, under their own key and not the identity data’s', async () => {
     const { client, receiver } = await memberWithReceiver();
     await consume('beacon-webhooks', [{ eventId: await recordEvent(client.client_id) }]);
     const kid = await kidOfLastDelivery(receiver);
     const row = await env.CONTROL_DB.prepare('SELECT * FROM webhook_keys WHERE kid = ?').bind(kid).first<Record<string, string>>();
-    expect(row!.private_jwk).toMatch(/^[A-Za-z0-9_-]+$/); // base64url of iv ‖ ciphertext
+    expect(row!.private_jwk).toMatch(/^t1\.[A-Za-z0-9_-]+$/); // key id, then base64url of iv ‖ ciphertext
     expect(row!.private_jwk).not.toContain('"d"');
     expect(JSON.parse(row!.public_jwk!)).not.toHaveProperty('d');
+    const secrets = await loadSecrets(env);
+    const context = `webhook-key:${kid}`;
+    expect(await openJson(secrets.webhookSealingKey, row!.private_jwk!, context)).toHaveProperty('d');
+    await expect(openJson(secrets.piiKey, row!.private_jwk!, context)).rejects.toThrow();
   });
 
   it('rotation: new webhooks are signed with the new key, and the old one keeps verifying', async () => {

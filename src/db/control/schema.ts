@@ -1,20 +1,27 @@
 /** The control database (one D1): who the members are, where each program's data lives,
  * the webhook signing keys and the operator's records. Small: rows per member, not per user. */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
 import { DASHBOARD_USER_ROLES, DASHBOARD_USER_STATUSES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
-/** Member companies. The secret is stored only as a keyed digest. `home_shard` is the user
- * shard that holds the client's `/user` users (fixed); its new programs go there too unless
- * the operator names another shard in `program_shard`. */
+/** Member companies. The secret is stored only as a keyed digest; after a rotation with an
+ * overlap, the previous secret's digest keeps working until `previous_secret_expires_at`.
+ * `home_shard` is the user shard that holds the client's `/user` users (fixed); its new
+ * programs go there too unless the operator names another shard in `program_shard`. */
 export const clients = sqliteTable('clients', {
   // `seq` orders listings; ids are random.
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   id: text('id').notNull().unique(),
   name: text('name').notNull(),
   secretDigest: text('secret_digest').notNull(),
+  /** Null: `secret_digest` is the secret's SHA-256. Otherwise the id of the HMAC key it was
+   * stored under before (replaced by the SHA-256 at the client's next call; key rotations
+   * cannot, never seeing the secret). */
+  secretHmacKid: text('secret_hmac_kid'),
+  previousSecretDigest: text('previous_secret_digest'),
+  previousSecretExpiresAt: text('previous_secret_expires_at'),
   webhookUrl: text('webhook_url'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   homeShard: integer('home_shard').notNull(),
@@ -68,6 +75,23 @@ export const fanoutDeadLetters = sqliteTable('fanout_dead_letters', {
   retriedAt: text('retried_at'),
 });
 
+/** Key rotations: the progress of bringing every stored row to the current keys, per target
+ * (a program's data, a shard's `/user` users, the webhook signing keys). `rotation` names the
+ * keys rotated to (`pii:<kid>,hmac:<kid>,webhook:<kid>`). domain/key-rotation.ts. */
+export const keyRotations = sqliteTable(
+  'key_rotations',
+  {
+    rotation: text('rotation').notNull(),
+    target: text('target').notNull(),
+    /** Where the next step starts (null: at the beginning); its shape is the target's. */
+    cursor: text('cursor', { mode: 'json' }).$type<unknown>(),
+    rowsChanged: integer('rows_changed').notNull().default(0),
+    doneAt: text('done_at'),
+    touchedAt: text('touched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rotation, t.target] }), index('key_rotations_running').on(t.touchedAt).where(sql`done_at IS NULL`)],
+);
+
 /** Analyst accounts of the console (PRODUCT.md §8), each of one member company. The email
  * address is the member's staff's identity data: sealed with the PII key (bound to the
  * account's id), with a keyed digest for sign-in; one account per address in a member. The
@@ -97,7 +121,7 @@ export const dashboardUsers = sqliteTable(
   ],
 );
 
-/** One-time setup links of analyst accounts, stored only as keyed digests of their tokens.
+/** One-time setup links of analyst accounts, stored only as SHA-256 digests of their tokens.
  * The link's authenticator secret is generated with it (sealed), shown on the setup page and
  * enrolled when the account is set up. */
 export const dashboardUserInvitations = sqliteTable(
@@ -112,9 +136,10 @@ export const dashboardUserInvitations = sqliteTable(
   (t) => [index('dashboard_user_invitations_by_user').on(t.dashboardUserId)],
 );
 
-/** Console sessions, server-side and revocable, stored only as keyed digests of their
- * tokens: a session ends when idle too long, at its absolute expiry, at sign-out, or when
- * its account is deactivated (domain/analysts/sessions.ts). */
+/** Console sessions, server-side and revocable, stored only as SHA-256 digests of their
+ * tokens (random 256-bit values: nothing for a key to add, and untouched by key rotations):
+ * a session ends when idle too long, at its absolute expiry, at sign-out, or when its
+ * account is deactivated (domain/analysts/sessions.ts). */
 export const consoleSessions = sqliteTable(
   'console_sessions',
   {

@@ -39,7 +39,7 @@ export const beaconUsers = sqliteTable(
 );
 
 /** How many users of each program wait in the review queue, per reason, kept by triggers on
- * `beacon_users` (migrations/user-shard/0003_review_queue_counts.sql): the queue's counts
+ * `beacon_users` (migrations/user-shard/0004_review_queue_counts.sql): the queue's counts
  * are read, never counted. */
 export const reviewQueueCounts = sqliteTable(
   'review_queue_counts',
@@ -69,7 +69,8 @@ export const beaconUserVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.beaconUserId, t.version] })],
 );
 
-/** `/user/*` users. The token is stored only as a keyed digest; identity is sealed. */
+/** `/user/*` users. The token is stored only as its digest (lib/crypto.ts credentialDigest);
+ * identity is sealed. */
 export const users = sqliteTable(
   'users',
   {
@@ -77,10 +78,15 @@ export const users = sqliteTable(
     clientId: text('client_id').notNull(),
     clientUserId: text('client_user_id').notNull(),
     tokenDigest: text('token_digest').notNull().unique(),
+    /** As clients.secret_hmac_kid, for the token. */
+    tokenHmacKid: text('token_hmac_kid'),
     identity: text('identity'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId)],
+  (t) => [
+    uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId),
+    index('users_with_hmac_tokens').on(t.tokenHmacKid).where(sql`token_hmac_kid IS NOT NULL`),
+  ],
 );
 
 /** The webhook outbox: every event is written in the same batch as the change that

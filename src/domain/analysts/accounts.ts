@@ -4,10 +4,10 @@
  * (shown once, stored only as a digest, expiring) where its person chooses a password and
  * enrols an authenticator; it is then `active` until an admin deactivates it. The email is
  * sealed like identity data, with a keyed digest to find it at sign-in. */
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { control, isUniqueViolation, type Storage } from '../../db';
 import { errors } from '../../errors';
-import { keyedDigest, openJson, sealJson } from '../../lib/crypto';
+import { credentialDigest, keyedDigest, keyedDigests, openJson, sealedKid, sealJson } from '../../lib/crypto';
 import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import { newDashboardUserId, newSecretToken } from '../../lib/ids';
 import { nowTimestamp, timestampAt } from '../../lib/time';
@@ -27,8 +27,14 @@ export const INVITATION_HOURS = 72;
 const sealContext = (dashboardUserId: string) => `dashboard_user:${dashboardUserId}`;
 const totpContext = (dashboardUserId: string) => `dashboard_user_totp:${dashboardUserId}`;
 
-/** Addresses compare without case or surrounding spaces. */
-export const emailDigest = (secrets: Secrets, email: string) => keyedDigest(secrets.hmacKey, 'analyst-email', email.trim().toLowerCase());
+/** Addresses compare without case or surrounding spaces. What is stored: the digest under
+ * the current HMAC key. */
+export const emailDigest = (secrets: Secrets, email: string) => keyedDigest(secrets.hmacKey, 'analyst-email', normaliseEmail(email));
+
+/** What a stored address digest may be, while a key rotation moves rows to the current key. */
+export const emailDigests = (secrets: Secrets, email: string) => keyedDigests(secrets.hmacKey, 'analyst-email', normaliseEmail(email));
+
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export const openEmail = (secrets: Secrets, account: Pick<DashboardUser, 'id' | 'email'>) => openJson<string>(secrets.piiKey, account.email, sealContext(account.id));
 export const openTotpSecret = (secrets: Secrets, account: Pick<DashboardUser, 'id'>, sealed: string) => openJson<string>(secrets.piiKey, sealed, totpContext(account.id));
@@ -55,7 +61,7 @@ async function invitationStatements(storage: Storage, secrets: Secrets, dashboar
   const statements = [
     storage.control.delete(dashboardUserInvitations).where(eq(dashboardUserInvitations.dashboardUserId, dashboardUserId)),
     storage.control.insert(dashboardUserInvitations).values({
-      tokenDigest: await keyedDigest(secrets.hmacKey, 'console-token', token),
+      tokenDigest: await credentialDigest(token),
       dashboardUserId,
       totpSecret: await sealJson(secrets.piiKey, newTotpSecret(), totpContext(dashboardUserId)),
       createdAt: timestampAt(now),
@@ -64,6 +70,8 @@ async function invitationStatements(storage: Storage, secrets: Secrets, dashboar
   ] as const;
   return { invitation, statements };
 }
+
+const duplicateEmail = () => errors.refused('email_address already has an analyst account in this member company');
 
 export interface NewDashboardUser {
   clientId: string;
@@ -94,12 +102,21 @@ export async function createDashboardUser(storage: Storage, secrets: Secrets, in
     updatedAt: now,
   };
   const { seq: _, ...values } = account;
+  // The unique index sees the current key's digest; during a key rotation an account may
+  // still carry the previous key's.
+  const [taken] = await storage.control
+    .select({ id: dashboardUsers.id })
+    .from(dashboardUsers)
+    .where(and(eq(dashboardUsers.clientId, input.clientId), inArray(dashboardUsers.emailDigest, await emailDigests(secrets, input.email))))
+    .limit(1)
+    .all();
+  if (taken) throw duplicateEmail();
   const { invitation, statements } = await invitationStatements(storage, secrets, id);
   try {
     const [inserted] = await storage.control.batch([storage.control.insert(dashboardUsers).values(values).returning(), ...statements]);
     return { account: inserted[0]!, invitation };
   } catch (error) {
-    if (isUniqueViolation(error)) throw errors.refused('email_address already has an analyst account in this member company');
+    if (isUniqueViolation(error)) throw duplicateEmail();
     throw error;
   }
 }
@@ -209,7 +226,7 @@ export interface OpenInvitation {
 /** The invitation a setup link names, if it is still good (unused, unexpired, its account
  * still invited). */
 export async function openInvitation(storage: Storage, secrets: Secrets, token: string): Promise<OpenInvitation | null> {
-  const tokenDigest = await keyedDigest(secrets.hmacKey, 'console-token', token);
+  const tokenDigest = await credentialDigest(token);
   const [row] = await storage.control
     .select({ invitation: dashboardUserInvitations, account: dashboardUsers })
     .from(dashboardUserInvitations)
@@ -248,4 +265,45 @@ export async function acceptInvitation(storage: Storage, secrets: Secrets, invit
   ]);
   if (!updated) throw errors.refused('this setup link has already been used');
   return updated;
+}
+
+/** Key rotation (domain/key-rotation.ts), the `analysts` target: the next `rows` accounts
+ * after `after` (by `seq`), their email and authenticator secret sealed anew and the email's
+ * digest made anew under the current keys, and their setup links' secrets sealed anew — each
+ * row written only if unchanged since read (a concurrent change used the current keys). */
+export async function rotateAnalystKeys(storage: Storage, secrets: Secrets, after: number | null, rows: number): Promise<{ next: number | null; changed: number }> {
+  const page = await storage.control.select().from(dashboardUsers).where(gt(dashboardUsers.seq, after ?? 0)).orderBy(asc(dashboardUsers.seq)).limit(rows).all();
+  if (!page.length) return { next: null, changed: 0 };
+  const links = await storage.control.select().from(dashboardUserInvitations).where(inArray(dashboardUserInvitations.dashboardUserId, page.map((a) => a.id))).all();
+  const stale = (sealed: string | null) => sealed !== null && sealedKid(sealed) !== secrets.piiKey.current.kid;
+  const reseal = async (sealed: string, context: string) => sealJson(secrets.piiKey, await openJson(secrets.piiKey, sealed, context), context);
+  const writes = [];
+  for (const account of page) {
+    const address = await openEmail(secrets, account);
+    const digest = await emailDigest(secrets, address);
+    if (!stale(account.email) && !stale(account.totpSecret) && digest === account.emailDigest) continue;
+    const { email, totpSecret } = account;
+    writes.push(
+      storage.control
+        .update(dashboardUsers)
+        .set({
+          email: await sealJson(secrets.piiKey, address, sealContext(account.id)),
+          emailDigest: digest,
+          totpSecret: totpSecret && (await reseal(totpSecret, totpContext(account.id))),
+        })
+        .where(and(eq(dashboardUsers.id, account.id), eq(dashboardUsers.email, email), totpSecret === null ? isNull(dashboardUsers.totpSecret) : eq(dashboardUsers.totpSecret, totpSecret))),
+    );
+  }
+  for (const link of links) {
+    if (!stale(link.totpSecret)) continue;
+    writes.push(
+      storage.control
+        .update(dashboardUserInvitations)
+        .set({ totpSecret: await reseal(link.totpSecret, totpContext(link.dashboardUserId)) })
+        .where(and(eq(dashboardUserInvitations.tokenDigest, link.tokenDigest), eq(dashboardUserInvitations.totpSecret, link.totpSecret))),
+    );
+  }
+  const [first, ...rest] = writes;
+  if (first) await storage.control.batch([first, ...rest]);
+  return { next: page.at(-1)!.seq, changed: writes.length };
 }

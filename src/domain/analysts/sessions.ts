@@ -6,19 +6,19 @@
  * in more than one member company: each account's own password and authenticator decide.
  *
  * Sessions are server-side: the browser holds a random token, the control database its
- * keyed digest. A session ends after IDLE_MS without a request, at ABSOLUTE_MS after
+ * SHA-256. A session ends after IDLE_MS without a request, at ABSOLUTE_MS after
  * sign-in whatever happens, at sign-out, at sign-out everywhere (every session of the
  * account), and when the account is deactivated or its member disabled. Each sign-in makes
  * a new session and ends the one the browser came with (no session fixation). The CSRF
  * token of a session is a keyed digest of its token: nothing to store, and it changes with
  * the session. */
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { control, type Storage } from '../../db';
-import { keyedDigest } from '../../lib/crypto';
+import { credentialDigest, keyedDigest } from '../../lib/crypto';
 import { newSecretToken } from '../../lib/ids';
 import { timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
-import { emailDigest, openTotpSecret, type DashboardUser } from './accounts';
+import { emailDigests, openTotpSecret, type DashboardUser } from './accounts';
 import { hashPassword, spendVerification, verifyPassword } from './passwords';
 import { ACCOUNT_THRESHOLD, ADDRESS_THRESHOLD, clearSignInFailures, recordSignInFailure, waitBeforeSignIn, type ThrottleKey } from './throttle';
 import { acceptTotp } from './totp';
@@ -43,8 +43,8 @@ export interface SignInAttempt {
 }
 
 export async function signIn(storage: Storage, secrets: Secrets, attempt: SignInAttempt): Promise<SignIn> {
-  const digest = await emailDigest(secrets, attempt.email);
-  const accountKey: ThrottleKey = { key: `account:${digest}`, threshold: ACCOUNT_THRESHOLD };
+  const digests = await emailDigests(secrets, attempt.email);
+  const accountKey: ThrottleKey = { key: `account:${digests[0]}`, threshold: ACCOUNT_THRESHOLD };
   const keys = [accountKey];
   if (attempt.address) keys.push({ key: `address:${await keyedDigest(secrets.hmacKey, 'sign-in-address', attempt.address)}`, threshold: ADDRESS_THRESHOLD });
 
@@ -54,7 +54,7 @@ export async function signIn(storage: Storage, secrets: Secrets, attempt: SignIn
   const candidates = await storage.control
     .select()
     .from(dashboardUsers)
-    .where(and(eq(dashboardUsers.emailDigest, digest), eq(dashboardUsers.status, 'active')))
+    .where(and(inArray(dashboardUsers.emailDigest, digests), eq(dashboardUsers.status, 'active')))
     .limit(ACCOUNTS_PER_EMAIL)
     .all();
   if (!candidates.length) await spendVerification(attempt.password);
@@ -77,23 +77,24 @@ export async function signIn(storage: Storage, secrets: Secrets, attempt: SignIn
   return { ok: false, waitSeconds: null };
 }
 
-const tokenDigest = (secrets: Secrets, token: string) => keyedDigest(secrets.hmacKey, 'console-token', token);
+/** Session tokens are 256 random bits: stored as SHA-256, like client secrets. */
+const tokenDigest = (token: string) => credentialDigest(token);
 
 /** A new session for `account`: its token, for the cookie. The session the browser came
  * with, if any, ends, and so do the account's expired ones. */
-export async function startSession(storage: Storage, secrets: Secrets, account: DashboardUser, previousToken: string | null): Promise<string> {
+export async function startSession(storage: Storage, account: DashboardUser, previousToken: string | null): Promise<string> {
   const token = newSecretToken();
   const now = Date.now();
   const at = timestampAt(now);
   await storage.control.batch([
     storage.control.delete(consoleSessions).where(
       or(
-        previousToken ? eq(consoleSessions.tokenDigest, await tokenDigest(secrets, previousToken)) : undefined,
+        previousToken ? eq(consoleSessions.tokenDigest, await tokenDigest(previousToken)) : undefined,
         and(eq(consoleSessions.dashboardUserId, account.id), or(lt(consoleSessions.expiresAt, at), lt(consoleSessions.lastSeenAt, timestampAt(now - IDLE_MS)))),
       ),
     ),
     storage.control.insert(consoleSessions).values({
-      tokenDigest: await tokenDigest(secrets, token),
+      tokenDigest: await tokenDigest(token),
       dashboardUserId: account.id,
       createdAt: at,
       lastSeenAt: at,
@@ -112,7 +113,7 @@ export interface ConsoleSession {
 /** The session a token names, if it is still good; an expired one is removed. One read,
  * and a write at most once a minute. */
 export async function resumeSession(storage: Storage, secrets: Secrets, token: string): Promise<ConsoleSession | null> {
-  const digest = await tokenDigest(secrets, token);
+  const digest = await tokenDigest(token);
   // A batch of one: one round trip, and D1 reports the rows it read (the meter counts them).
   const [[row]] = await storage.control.batch([
     storage.control
@@ -138,8 +139,8 @@ export async function resumeSession(storage: Storage, secrets: Secrets, token: s
 
 export const csrfToken = (secrets: Secrets, sessionToken: string) => keyedDigest(secrets.hmacKey, 'csrf', sessionToken);
 
-export async function endSession(storage: Storage, secrets: Secrets, token: string): Promise<void> {
-  await storage.control.delete(consoleSessions).where(eq(consoleSessions.tokenDigest, await tokenDigest(secrets, token)));
+export async function endSession(storage: Storage, token: string): Promise<void> {
+  await storage.control.delete(consoleSessions).where(eq(consoleSessions.tokenDigest, await tokenDigest(token)));
 }
 
 /** Sign-out everywhere: every session of the account ends. */

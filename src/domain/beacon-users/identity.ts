@@ -1,4 +1,4 @@
-import { keyedDigest } from '../../lib/crypto';
+import { keyedDigests, type KeyRing } from '../../lib/crypto';
 import type { BeaconUserRequestData, BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import type { Identity } from '../../matching/identity';
 
@@ -74,14 +74,15 @@ export function patchIdentity(current: Identity, patch: BeaconUserUpdateRequestD
   });
 }
 
-/** Keyed digest of the identity's data (not of when accounts were added): two requests
- * carrying the same data have the same digest. */
-export function identityDigest(key: CryptoKey, identity: Identity): Promise<string> {
+/** Keyed digests of the identity's data (not of when accounts were added), under each key of
+ * the ring, the current one (what is stored) first: two requests carrying the same data have
+ * the same digest, whichever key made the stored one. */
+export function identityDigests(key: KeyRing, identity: Identity): Promise<string[]> {
   const data = {
     ...identity,
     depository_accounts: identity.depository_accounts.map((a) => [a.routing_number, a.account_number]),
   };
-  return keyedDigest(key, 'identity', JSON.stringify(data));
+  return keyedDigests(key, 'identity', JSON.stringify(data));
 }
 
 /** The spec's `BeaconUserData`: account numbers are shown only as a mask. */

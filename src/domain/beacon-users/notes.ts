@@ -2,10 +2,10 @@
  * users, so sealed like its identity data (bound to the user and the note), and kept in the
  * user's shard, newest first. Notes are the analysts' own record: they change nothing about
  * the user, so they need no serialising by the program's Durable Object. */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { userShard, type ShardDb, type Storage } from '../../db';
 import { errors } from '../../errors';
-import { openJson, sealJson } from '../../lib/crypto';
+import { openJson, sealedKid, sealJson } from '../../lib/crypto';
 import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
 import type { Secrets } from '../../secrets';
@@ -58,4 +58,25 @@ export async function openNotes(secrets: Secrets, rows: (typeof beaconUserNotes.
       createdAt: row.createdAt,
     })),
   );
+}
+
+/** Key rotation (domain/key-rotation.ts), a `notes:<shard>` target: the shard's next `rows`
+ * notes after `after` (by `seq`), sealed anew under the current key. (Notes never change, so
+ * no write can interleave.) */
+export async function rotateNoteKeys(storage: Storage, secrets: Secrets, shard: number, after: number | null, rows: number): Promise<{ next: number | null; changed: number }> {
+  const db = storage.userShard(shard);
+  const page = await db.select().from(beaconUserNotes).where(gt(beaconUserNotes.seq, after ?? 0)).orderBy(asc(beaconUserNotes.seq)).limit(rows).all();
+  if (!page.length) return { next: null, changed: 0 };
+  const stale = page.filter((note) => sealedKid(note.body) !== secrets.piiKey.current.kid);
+  // (Sealed values first: a drizzle query returned from an async function would run there.)
+  const resealed = await Promise.all(
+    stale.map(async (note) => {
+      const context = sealContext(note.beaconUserId, note.id);
+      return sealJson(secrets.piiKey, await openJson<string>(secrets.piiKey, note.body, context), context);
+    }),
+  );
+  const writes = stale.map((note, i) => db.update(beaconUserNotes).set({ body: resealed[i]! }).where(eq(beaconUserNotes.id, note.id)));
+  const [first, ...rest] = writes;
+  if (first) await db.batch([first, ...rest]);
+  return { next: page.at(-1)!.seq, changed: stale.length };
 }

@@ -44,8 +44,8 @@ export interface CreateBeaconUser {
 function createReads(db: ShardDb, programId: string, cmd: CreateBeaconUser) {
   return [
     selectBeaconUserByClientUserId(db, programId, cmd.clientUserId),
-    selectCandidateUsers(db, programId, cmd.checked.keys, null),
-    selectKeyCounts(db, programId, cmd.checked.keys),
+    selectCandidateUsers(db, programId, cmd.checked.lookupKeys, null),
+    selectKeyCounts(db, programId, cmd.checked.lookupKeys),
   ] as const;
 }
 
@@ -70,7 +70,7 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     : sameEarlier && { id: sameEarlier.candidate.id, digest: sameEarlier.digest, version: 1, status: sameEarlier.status };
   if (before) {
     const { id, digest, version, status } = before;
-    if (digest === cmd.checked.digest) return { kind: 'existing', id, version, status };
+    if (cmd.checked.digests.includes(digest)) return { kind: 'existing', id, version, status };
     throw errors.refused(
       `a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`,
     );
@@ -79,7 +79,7 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   const { checked } = cmd;
   const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised };
   const hot = hotKeys(counts);
-  const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.keys.includes(k))).map((w) => w.candidate);
+  const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.lookupKeys.includes(k))).map((w) => w.candidate);
   const findings = {
     duplicates: findDuplicates(subject, [...(await openCandidates(secrets, candidates)), ...nearby], [], program.settings),
     ...reportFindings(subject, checked.hits, counts, new Map()),
@@ -93,11 +93,11 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     version: 1,
     status: outcome.status,
     statusReason: outcome.reason,
-    statusSince: changes.now,
-    identityDigest: checked.digest,
+    statusSince: checked.givenAt,
+    identityDigest: checked.digests[0]!,
     blockingKeys: checked.keys,
-    createdAt: changes.now,
-    updatedAt: changes.now,
+    createdAt: checked.givenAt,
+    updatedAt: checked.givenAt,
   };
   const version = {
     beaconUserId: user.id,
@@ -107,11 +107,11 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     identity: checked.sealed,
     auditSource: cmd.actor.source,
     auditDashboardUserId: cmd.actor.dashboardUserId,
-    createdAt: changes.now,
+    createdAt: checked.givenAt,
   };
   changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
-  const written: Written = { candidate: { id: user.id, version: 1, identity: checked.normalised }, keys: checked.keys, clientUserId: cmd.clientUserId, digest: checked.digest, status: user.status };
+  const written: Written = { candidate: { id: user.id, version: 1, identity: checked.normalised }, keys: checked.keys, clientUserId: cmd.clientUserId, digest: checked.digests[0]!, status: user.status };
   return { kind: 'created', user, version, written };
 }
 
@@ -182,8 +182,8 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   const checked = await freshCheck(ctx.storage, secrets, cmd.beaconUserId, cmd.checked);
   const [[current], candidates, counts, syndications, pairs] = await db.batch([
     selectCurrentUsers(db, eq(userShard.beaconUsers.id, cmd.beaconUserId)),
-    selectCandidateUsers(db, program.id, checked.keys, cmd.beaconUserId),
-    selectKeyCounts(db, program.id, checked.keys),
+    selectCandidateUsers(db, program.id, checked.lookupKeys, cmd.beaconUserId),
+    selectKeyCounts(db, program.id, checked.lookupKeys),
     selectSyndicationsOf(db, [cmd.beaconUserId]),
     selectRecordedPairs(db, cmd.beaconUserId),
   ]);
@@ -191,13 +191,13 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
 
   if (current.version !== cmd.basedOn) {
     // Another write came first: patch what it wrote, and check that.
-    const identity = patchIdentity(await openIdentity(secrets.piiKey, current.id, current.sealed), cmd.patch, nowTimestamp());
-    const rebased = await checkIdentity(ctx.storage, secrets, current.id, identity);
-    if (rebased.digest === current.identityDigest) return viewOf(ctx, recordOf(current));
+    const stored = await openIdentity(secrets.piiKey, current.id, current.sealed);
+    const rebased = await checkIdentity(ctx.storage, secrets, current.id, (at) => patchIdentity(stored, cmd.patch, at));
+    if (rebased.digests.includes(current.identityDigest)) return viewOf(ctx, recordOf(current));
     return updateBeaconUser(ctx, { ...cmd, checked: rebased, basedOn: current.version });
   }
 
-  const now = nowTimestamp();
+  const now = checked.givenAt;
   const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
   const findings = {
     duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings),
@@ -206,7 +206,7 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   const changes = new Changeset(db, now);
   const written = nextVersion(db, changes, current, {
     ...(escalate(current.status, outcomeOf(findings, program.settings)) ?? unchanged(current)),
-    digest: checked.digest,
+    digest: checked.digests[0]!,
     keys: checked.keys,
     sealed: checked.sealed,
     actor: cmd.actor,

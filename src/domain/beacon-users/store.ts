@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzle-orm';
 import { userShard, type ShardDb, type Storage } from '../../db';
 import { errors } from '../../errors';
-import { openJson, sealJson } from '../../lib/crypto';
+import { openJson, sealJson, type KeyRing } from '../../lib/crypto';
 import { PAGE_SIZE } from '../../lib/cursor';
 import { inClientShards } from '../directory';
 import type { Identity } from './identity';
@@ -47,10 +47,10 @@ export function recordOf({ sealed, auditSource, auditDashboardUserId, versionCre
  * opens for that user, and status-only versions can reuse it unchanged. */
 const sealContext = (beaconUserId: string) => `beacon_user:${beaconUserId}`;
 
-export const sealIdentity = (key: CryptoKey, beaconUserId: string, identity: Identity) =>
+export const sealIdentity = (key: KeyRing, beaconUserId: string, identity: Identity) =>
   sealJson(key, identity, sealContext(beaconUserId));
 
-export const openIdentity = (key: CryptoKey, beaconUserId: string, sealed: string) =>
+export const openIdentity = (key: KeyRing, beaconUserId: string, sealed: string) =>
   openJson<Identity>(key, sealed, sealContext(beaconUserId));
 
 const currentVersion = and(

@@ -104,8 +104,9 @@ export interface ReportEntry extends IndexedReport {
 
 /**
  * Writes a report into every index shard its keys fall in (idempotent: a second run changes
- * nothing). Returns the keys that are not common among reports: the ones its fan-out walks,
- * as checks read only those.
+ * nothing but the sealed identity, which a key rotation may have sealed anew). Returns the
+ * keys that are not common among reports: the ones its fan-out walks, as checks read only
+ * those.
  */
 export async function indexReport(storage: Storage, entry: ReportEntry): Promise<string[]> {
   const perShard = await Promise.all(
@@ -115,7 +116,7 @@ export async function indexReport(storage: Storage, entry: ReportEntry): Promise
         db
           .insert(indexedReports)
           .values({ reportId: entry.id, clientId: entry.clientId, programId: entry.programId, beaconUserId: entry.beaconUserId, identity: entry.sealed })
-          .onConflictDoNothing(),
+          .onConflictDoUpdate({ target: indexedReports.reportId, set: { identity: entry.sealed } }),
         db
           .insert(reportKeys)
           .values(keys.map((key) => ({ key, reportId: entry.id })))
@@ -129,15 +130,15 @@ export async function indexReport(storage: Storage, entry: ReportEntry): Promise
   return entry.keys.filter((key) => !common.has(key));
 }
 
-/** Removes a report from the index (idempotent). */
-export async function unindexReport(storage: Storage, report: { id: string; keys: string[] }): Promise<void> {
+/** Removes a report's `keys` from the index (idempotent), and its entry from every shard
+ * where none of the keys it `keeps` (a key rotation's new keys) stays. */
+export async function unindexReport(storage: Storage, report: { id: string; keys: string[] }, keeps: string[] = []): Promise<void> {
+  const kept = keysByIndexShard(keeps, storage.layout.indexShards);
   await Promise.all(
     [...keysByIndexShard(report.keys, storage.layout.indexShards)].map(([shard, keys]) => {
       const db = storage.indexShard(shard);
-      return db.batch([
-        db.delete(reportKeys).where(and(eq(reportKeys.reportId, report.id), inArray(reportKeys.key, keys))),
-        db.delete(indexedReports).where(eq(indexedReports.reportId, report.id)),
-      ]);
+      const removeKeys = db.delete(reportKeys).where(and(eq(reportKeys.reportId, report.id), inArray(reportKeys.key, keys)));
+      return kept.has(shard) ? db.batch([removeKeys]) : db.batch([removeKeys, db.delete(indexedReports).where(eq(indexedReports.reportId, report.id))]);
     }),
   );
 }

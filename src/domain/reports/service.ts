@@ -10,7 +10,9 @@ import { newId } from '../../lib/ids';
 import type { BeaconReportType, FraudAmount } from '../../schemas/report';
 import { SYSTEM, type Actor } from '../actor';
 import { nextStatus } from '../beacon-users/service';
-import { selectCurrentUsers } from '../beacon-users/store';
+import { openIdentity, selectCurrentUsers } from '../beacon-users/store';
+import { indexKeys } from '../blocking-index';
+import { normaliseIdentity } from '../../matching/compare';
 import { Changeset } from '../changeset';
 import type { InProgram } from '../program-context';
 import { startFanout } from './fanout';
@@ -162,6 +164,15 @@ export async function confirmSyndication(ctx: InProgram, cmd: ConfirmSyndication
   return { ...view!, confirmed_at: syndication.confirmedAt, confirmed_by: syndication.confirmedBy };
 }
 
+/** During an HMAC key rotation, users not yet rotated carry keys of the other key: the
+ * fan-out walks those too. */
+async function otherGenerationKeys(ctx: InProgram, report: ReportRow, sealed: string): Promise<string[]> {
+  if (!ctx.secrets.hmacKey.previous) return [];
+  const identity = normaliseIdentity(await openIdentity(ctx.secrets.piiKey, report.beaconUserId, sealed));
+  const { lookup } = await indexKeys(ctx.secrets.hmacKey, identity);
+  return lookup.filter((key) => !report.blockingKeys.includes(key));
+}
+
 /** Puts a committed report into the network index and starts its fan-out. */
 async function publish(ctx: InProgram, report: ReportRow, sealed: string): Promise<void> {
   const keys = await indexReport(ctx.storage, {
@@ -172,7 +183,7 @@ async function publish(ctx: InProgram, report: ReportRow, sealed: string): Promi
     keys: report.blockingKeys,
     sealed,
   });
-  const { statements, pages } = startFanout(ctx, report, keys);
+  const { statements, pages } = startFanout(ctx, report, [...keys, ...(await otherGenerationKeys(ctx, report, sealed))]);
   await ctx.db.batch([indexStateStatement(ctx, report.id, 'indexed'), ...statements]);
   await ctx.fanOut(pages);
 }

@@ -31,7 +31,7 @@ interface Context {
   policy: RetryPolicy;
   token: string;
   secrets: Secrets;
-  webhookUrls: Map<string, string | null>;
+  destinations: Map<string, Destination>;
 }
 
 /** What one claimed message led to: its decision, and the write that records it. */
@@ -48,12 +48,12 @@ export async function deliverBatch(storage: Storage, secrets: Secrets, policy: R
     currentSigningKey(storage.control, secrets),
   ]);
   const claims = new Map(claimsByShard);
-  const webhookUrls = await webhookUrlsOf(storage, [...claims.values()]);
+  const destinations = await destinationsOf(storage, [...claims.values()]);
 
   const decisions: Decision[] = new Array(messages.length);
   await Promise.all(
     shards.map(async (shard) => {
-      const ctx: Context = { db: storage.userShard(shard), key, policy, token, secrets, webhookUrls };
+      const ctx: Context = { db: storage.userShard(shard), key, policy, token, secrets, destinations };
       const indexes = messages.flatMap((m, i) => (m.shard === shard ? [i] : []));
       const shardDecisions = await deliverInShard(ctx, claims.get(shard)!, indexes.map((i) => messages[i]!));
       indexes.forEach((i, j) => (decisions[i] = shardDecisions[j]!));
@@ -64,17 +64,20 @@ export async function deliverBatch(storage: Storage, secrets: Secrets, policy: R
 
 const idsIn = (messages: DeliveryMessage[], shard: number) => [...new Set(messages.filter((m) => m.shard === shard).map((m) => m.eventId))];
 
-/** The webhook URL of each client with a claimed event, as it is now. */
-async function webhookUrlsOf(storage: Storage, claims: Map<string, Claim>[]): Promise<Map<string, string | null>> {
+/** Where each client with a claimed event receives webhooks, as it is now: its URL, or
+ * nothing (no URL set, or the client disabled — a disabled client gets no deliveries). */
+async function destinationsOf(storage: Storage, claims: Map<string, Claim>[]): Promise<Map<string, Destination>> {
   const clientIds = [...new Set(claims.flatMap((c) => [...c.values()].flatMap((claim) => (claim.kind === 'claimed' ? [claim.claimed.clientId] : []))))];
   if (!clientIds.length) return new Map();
   const rows = await storage.control
-    .select({ id: control.clients.id, webhookUrl: control.clients.webhookUrl })
+    .select({ id: control.clients.id, webhookUrl: control.clients.webhookUrl, disabled: control.clients.disabled })
     .from(control.clients)
     .where(inArray(control.clients.id, clientIds))
     .all();
-  return new Map(rows.map((r) => [r.id, r.webhookUrl]));
+  return new Map(rows.map((r): [string, Destination] => [r.id, r.disabled ? { skip: 'client_disabled' } : r.webhookUrl ? { url: r.webhookUrl } : { skip: 'no_webhook_url' }]));
 }
+
+type Destination = { url: string } | { skip: 'no_webhook_url' | 'client_disabled' };
 
 async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages: DeliveryMessage[]): Promise<Decision[]> {
   const seen = new Set<string>();
@@ -109,9 +112,9 @@ async function deliverInShard(ctx: Context, claims: Map<string, Claim>, messages
 }
 
 async function deliverOne(ctx: Context, claimed: ClaimedEvent, attempt: number): Promise<Result> {
-  const webhookUrl = ctx.webhookUrls.get(claimed.clientId);
-  if (!webhookUrl) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token) };
-  const outcome = await attemptDelivery(ctx, claimed, webhookUrl, attempt);
+  const destination = ctx.destinations.get(claimed.clientId) ?? { skip: 'no_webhook_url' };
+  if ('skip' in destination) return { decision: { action: 'ack' }, write: recordSkipped(ctx.db, claimed.id, ctx.token, destination.skip) };
+  const outcome = await attemptDelivery(ctx, claimed, destination.url, attempt);
   if (outcome.ok) return { decision: { action: 'ack' }, write: recordDelivered(ctx.db, claimed.id, ctx.token, outcome.status) };
   const delay = isLastAttempt(attempt) ? null : nextDelay(ctx.policy, attempt, outcome.retryAfterSeconds);
   return {

@@ -135,15 +135,16 @@ export function recordFailure(
     .where(heldBy(id, token));
 }
 
-/** No webhook URL when the event was due: given up at once (not retried), visible in the
- * log, and re-sendable with `/dashboard/webhook/delivery/retry` once a URL is set. */
-export function recordSkipped(db: ShardDb, id: string, token: string, now = Date.now()) {
+/** Nowhere to send when the event was due — no webhook URL, or the client disabled: given up
+ * at once (not retried), visible in the log, and re-sendable with
+ * `/dashboard/webhook/delivery/retry` once that has changed. */
+export function recordSkipped(db: ShardDb, id: string, token: string, why: 'no_webhook_url' | 'client_disabled', now = Date.now()) {
   return db
     .update(webhookEvents)
     .set({
       ...released,
       deliveryStatus: 'skipped',
-      lastError: 'no_webhook_url',
+      lastError: why,
       nextAttemptAt: null,
       givenUpAt: timestampAt(now),
     })

@@ -17,6 +17,7 @@ export const DELIVERY_FAILURE_MESSAGES: Record<DeliveryFailure, string> = {
   url_not_allowed: 'the webhook URL is not allowed by the URL rules; set another one with /dashboard/webhook/update',
   signing_failed: 'the webhook could not be signed',
   no_webhook_url: 'no webhook URL was set for this client when the event was due; set one with /dashboard/webhook/update, then retry',
+  client_disabled: 'the client was disabled when the event was due; once it is enabled again, retry',
 };
 
 /** Statuses Cloudflare's edge answers with itself when it cannot connect to an origin (the

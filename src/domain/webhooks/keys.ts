@@ -68,7 +68,8 @@ export interface SigningKey {
   privateKey: CryptoKey;
 }
 
-const sealContext = (kid: string) => `webhook-key:${kid}`;
+/** A private key is sealed with its `kid` as context. */
+export const webhookKeySealContext = (kid: string) => `webhook-key:${kid}`;
 
 /** Imported private keys by kid, per isolate: unsealing and importing cost more than
  * reading the current kid, which is read afresh for every batch so that signing always
@@ -120,7 +121,7 @@ async function newKeyRow(secrets: Secrets): Promise<WebhookKeyRow> {
     kid,
     environment: secrets.environment,
     publicJwk: { kty: 'EC', crv: 'P-256', x: pub.x!, y: pub.y! },
-    privateJwk: await sealJson(secrets.piiKey, priv, sealContext(kid)),
+    privateJwk: await sealJson(secrets.webhookSealingKey, priv, webhookKeySealContext(kid)),
     createdAt: unixNow(),
     expiresAt: null,
   };
@@ -130,7 +131,7 @@ function importPrivateKey(secrets: Secrets, row: WebhookKeyRow): Promise<CryptoK
   let key = imported.get(row.kid);
   if (!key) {
     key = (async () => {
-      const jwk = await openJson<JWK>(secrets.piiKey, row.privateJwk, sealContext(row.kid));
+      const jwk = await openJson<JWK>(secrets.webhookSealingKey, row.privateJwk, webhookKeySealContext(row.kid));
       return (await importJWK(jwk, 'ES256')) as CryptoKey;
     })();
     key.catch(() => imported.delete(row.kid));

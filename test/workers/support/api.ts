@@ -40,13 +40,19 @@ export async function newClient(name = 'Test Co'): Promise<Credentials> {
   return { client_id: body.client_id, secret: body.secret };
 }
 
-/** Calls the API plane with credentials in Plaid's headers. */
-export const api = <T = any>(client: Credentials, path: string, body: unknown = {}) =>
-  post<T>(path, body, { 'PLAID-CLIENT-ID': client.client_id, 'PLAID-SECRET': client.secret });
+/** Each test client calls from its own address (as Cloudflare's edge says in
+ * `CF-Connecting-IP`), so that the per-source limit of one test never meets another's. */
+export const sourceOf = (client: Credentials) => `10.${[0, 2, 4].map((i) => parseInt(client.client_id.slice(i, i + 2), 16)).join('.')}`;
 
-/** Calls the dashboard plane: credentials plus the analyst's id in the body. */
+/** The headers a client sends: its credentials, as the plaid SDK does, and its address. */
+export const clientHeaders = (client: Credentials) => ({ 'PLAID-CLIENT-ID': client.client_id, 'PLAID-SECRET': client.secret, 'CF-Connecting-IP': sourceOf(client) });
+
+/** Calls the API plane with credentials in Plaid's headers. */
+export const api = <T = any>(client: Credentials, path: string, body: unknown = {}) => post<T>(path, body, clientHeaders(client));
+
+/** Calls the dashboard plane: credentials in the headers, the analyst's id in the body. */
 export const dashboard = <T = any>(client: Credentials, path: string, body: Record<string, unknown> = {}) =>
-  post<T>(path, { client_id: client.client_id, secret: client.secret, dashboard_user_id: 'analyst-1', ...body });
+  post<T>(path, { dashboard_user_id: 'analyst-1', ...body }, clientHeaders(client));
 
 export async function newProgram(client: Credentials, settings?: Record<string, unknown>): Promise<string> {
   const { status, body } = await dashboard(client, '/dashboard/program/create', { name: 'Onboarding', settings });

@@ -1,0 +1,2 @@
+ALTER TABLE `clients` ADD `previous_secret_digest` text;--> statement-breakpoint
+ALTER TABLE `clients` ADD `previous_secret_expires_at` text;
