@@ -71,6 +71,10 @@ async function signIn(page: Page, email: string, authenticator: Authenticator): 
 const flash = (page: Page) => page.locator('.flash').innerText();
 const waiting = async (page: Page) => (await page.locator('p.summary').innerText()).split(' ')[0];
 
+/** Waits for the clock's next second: the queue is oldest first, and its times are to the
+ * second (ties go by id, which is random), so each queued user here starts in a second of its own. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+
 let browser: Browser;
 let member: Member;
 let adminPage: Page;
@@ -88,12 +92,14 @@ beforeAll(async () => {
   ids.duplicate = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1002', user: leslie('Knope', { name: { given_name: 'Lesley', family_name: 'Knope' }, email_address: 'lknope@example.org' }) })).id;
   // A user the member's backend flagged for review.
   ids.flagged = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1003', user: leslie('Ludgate', { date_of_birth: '1989-04-11', phone_number: '+13125550123' }) })).id;
+  await nextSecond();
   await api(member, '/beacon/user/review', { beacon_user_id: ids.flagged, status: 'pending_review' });
   // Another member's fraud report, which a new user of ours matches.
   const other = await newMember('Eagleton Bank');
   const fraudster = leslie('Wyatt', { date_of_birth: '1980-02-02', phone_number: '+13125550177', email_address: 'b.wyatt@eagleton.example' });
   const theirs = await api(other, '/beacon/user/create', { program_id: other.program, client_user_id: 'eb-77', user: fraudster });
   await api(other, '/beacon/report/create', { beacon_user_id: theirs.id, type: 'stolen', fraud_date: '2024-06-01' });
+  await nextSecond();
   ids.network = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1004', user: { ...fraudster, email_address: 'ben@pawnee.example', phone_number: '+13125550188' } })).id;
 });
 
