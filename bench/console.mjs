@@ -79,7 +79,7 @@ export async function benchConsole({ ours }) {
     { measure: `queue page, time to first byte (p50 of ${LOADS})`, value: ms(atQueue.ttfb) },
     { measure: `queue page with its CSS and JS, full load (p50 of ${LOADS})`, value: ms(atQueue.full) },
     { measure: `users waiting (of ${(2 * QUEUE).toLocaleString('en')} in ${PROGRAMS} programs)`, value: QUEUE.toLocaleString('en') },
-    { measure: 'import of the queue, users/s', value: (2 * QUEUE / importSeconds).toFixed(0) },
+    { measure: 'import of the queue, users/s', value: ((2 * QUEUE) / importSeconds).toFixed(0) },
   ];
   printTable('The console’s review queue: load time', timing);
   const rows = [

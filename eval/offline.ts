@@ -191,11 +191,18 @@ if (args.json) {
   console.log(`| blocking recall (pairs satisfying a default or network rule that share a key) | ${pct(blockingRecall)} (${shared.size} / ${ruleSatisfying.size}) |`);
   console.log(`| keys per identity | mean ${report.keys_per_identity.mean.toFixed(1)}, max ${report.keys_per_identity.max} |`);
   console.log(`| candidates per check | mean ${report.candidates_per_check.mean.toFixed(2)}, p99 ${report.candidates_per_check.p99}, max ${report.candidates_per_check.max} |`);
-  console.log(`| time per check (keys + lookups + compare + rules) | mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms |`);
+  console.log(
+    `| time per check (keys + lookups + compare + rules) | mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms |`,
+  );
   console.log('');
   console.log('Flagged as a duplicate of another person, by kind of record:');
   for (const [kind, v] of byKind) console.log(`  ${kind.padEnd(18)} ${String(v.flagged).padStart(5)} / ${String(v.total).padStart(6)}  ${pct(ratio(v.flagged, v.total))}`);
-  console.log(`Largest key bucket, by kind of key: ${[...largest].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `Largest key bucket, by kind of key: ${[...largest]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 if (examples > 0) {

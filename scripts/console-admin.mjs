@@ -26,7 +26,10 @@ export async function setUpConsoleAdmin(url, adminToken, clientId, email) {
   if (!response.ok) throw new Error(`/admin/dashboard_user/create: ${created.error_code}: ${created.error_message}`);
 
   const page = await fetch(created.setup_url);
-  const preSession = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const preSession = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const html = await page.text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   const totpSecret = /data-secret="([A-Z2-7]+)"/.exec(html)?.[1];
@@ -40,6 +43,10 @@ export async function setUpConsoleAdmin(url, adminToken, clientId, email) {
     body: new URLSearchParams({ _csrf: csrf, password, confirm: password, code }),
   });
   if (done.status !== 303) throw new Error(`setting up the console admin failed (HTTP ${done.status})`);
-  const cookie = done.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').filter((c) => c.startsWith('__Host-beacon_session=')).join('; ');
+  const cookie = done.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .filter((c) => c.startsWith('__Host-beacon_session='))
+    .join('; ');
   return { admin: { email, password, totp_secret: totpSecret, dashboard_user_id: created.id }, cookie };
 }

@@ -71,8 +71,8 @@ async function analystsPage(c: ConsoleContext, link: NewLink | null = null, erro
         <button type="submit">Invite</button>
       </form>
       <p class="help">
-        Admins manage analysts, programs and webhooks; analysts work users (reviews, reports, notes); viewers read. Reset sign-in gives a person who lost their
-        password or authenticator a new setup link, and ends their sessions.
+        Admins manage analysts, programs and webhooks; analysts work users (reviews, reports, notes); viewers read. Reset sign-in gives a person who lost their password or
+        authenticator a new setup link, and ends their sessions.
       </p>
       <table>
         <caption>Your team</caption>
@@ -175,7 +175,12 @@ export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
     const { account } = allowedTo(c, 'manage_analysts');
     return act(c, async () => {
       const input = parseRequest(InviteForm, await c.req.parseBody());
-      const { invitation } = await createDashboardUser(c.get('storage'), c.get('secrets'), { clientId: account.clientId, email: input.email, role: input.role, invitedBy: account.id });
+      const { invitation } = await createDashboardUser(c.get('storage'), c.get('secrets'), {
+        clientId: account.clientId,
+        email: input.email,
+        role: input.role,
+        invitedBy: account.id,
+      });
       return { email: input.email, invitation };
     });
   });

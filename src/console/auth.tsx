@@ -66,8 +66,8 @@ function SetupForm(props: { csrfToken: string; invitation: OpenInvitation; token
         <fieldset>
           <legend>Authenticator</legend>
           <p>
-            Add Beacon Network to an authenticator app (any TOTP app): open <a href={totpUri(invitation.totpSecret, invitation.email)}>this link</a> on
-            the phone with the app, or type in the key:
+            Add Beacon Network to an authenticator app (any TOTP app): open <a href={totpUri(invitation.totpSecret, invitation.email)}>this link</a> on the phone with the app, or
+            type in the key:
           </p>
           <p>
             <code id="totp-secret" class="secret" data-secret={invitation.totpSecret}>
@@ -94,7 +94,11 @@ async function setupPage(c: ConsoleContext, token: string, invitation: OpenInvit
     );
   }
   if (error) c.set('flash', { kind: 'error', text: error });
-  return render(c, { title: 'Set up your account', section: 'sign-in', status: error ? 400 : 200 }, <SetupForm csrfToken={c.get('csrfToken')} invitation={invitation} token={token} />);
+  return render(
+    c,
+    { title: 'Set up your account', section: 'sign-in', status: error ? 400 : 200 },
+    <SetupForm csrfToken={c.get('csrfToken')} invitation={invitation} token={token} />,
+  );
 }
 
 export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {

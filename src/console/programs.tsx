@@ -46,17 +46,13 @@ function SettingsForm(props: { c: ConsoleContext; program: Program }) {
           <input type="text" name="name" required maxlength={100} value={props.program.name} />
         </label>
         <label class="check">
-          <input type="checkbox" name="duplicates_to_pending_review" checked={settings.duplicates_to_pending_review} />
-          A user with a duplicate goes to the review queue
+          <input type="checkbox" name="duplicates_to_pending_review" checked={settings.duplicates_to_pending_review} />A user with a duplicate goes to the review queue
         </label>
         <label class="check">
-          <input type="checkbox" name="flag_network_fraud" checked={settings.flag_network_fraud} />
-          A user matching another member's fraud report goes to the review queue
+          <input type="checkbox" name="flag_network_fraud" checked={settings.flag_network_fraud} />A user matching another member's fraud report goes to the review queue
         </label>
         <table class="rules">
-          <caption>
-            Duplicate rules: a pair is a duplicate when every field of some rule reaches its code. An empty row is no rule; to remove a rule, empty its row.
-          </caption>
+          <caption>Duplicate rules: a pair is a duplicate when every field of some rule reaches its code. An empty row is no rule; to remove a rule, empty its row.</caption>
           <thead>
             <tr>
               <th scope="col">Rule</th>
@@ -101,8 +97,8 @@ function Defaults() {
     <section aria-labelledby="defaults">
       <h2 id="defaults">The default duplicate rules, and why</h2>
       <p>
-        They catch the same person entered twice with typos, and not different people who share an IP address, a surname or an address. Neither name + address (a
-        Jr. and a Sr. share both) nor anything with the IP address is a default rule.
+        They catch the same person entered twice with typos, and not different people who share an IP address, a surname or an address. Neither name + address (a Jr. and a Sr.
+        share both) nor anything with the IP address is a default rule.
       </p>
       <ol class="defaults">
         {DEFAULT_DUPLICATE_RULES_EXPLAINED.map(({ rule, why }) => (

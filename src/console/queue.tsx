@@ -77,9 +77,7 @@ export function registerQueueRoutes(pages: Hono<ConsoleEnv>): void {
           <p class="empty">No user waits for review{program || reason ? ' with these filters' : ''}.</p>
         ) : (
           <table class="queue" data-keyboard-list>
-            <caption>
-              Oldest first{program || reason ? ` · ${shown} with these filters` : ''} · keys: j / k to move, Enter to open
-            </caption>
+            <caption>Oldest first{program || reason ? ` · ${shown} with these filters` : ''} · keys: j / k to move, Enter to open</caption>
             <thead>
               <tr>
                 <th scope="col">User</th>

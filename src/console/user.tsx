@@ -220,7 +220,13 @@ function Syndications(props: { c: ConsoleContext; file: CaseFile; identity: Iden
             </tbody>
           </table>
           {!s.confirmed_at && (
-            <Action c={props.c} action="confirm_syndication" href={`/console/syndications/${s.id}/confirm`} label="Confirm: this report applies to this user" id={`why-confirm-${s.id}`} />
+            <Action
+              c={props.c}
+              action="confirm_syndication"
+              href={`/console/syndications/${s.id}/confirm`}
+              label="Confirm: this report applies to this user"
+              id={`why-confirm-${s.id}`}
+            />
           )}
         </article>
       ))}
@@ -331,8 +337,7 @@ function History(props: { file: CaseFile }) {
   const by = (actor: AuditActor) => <Actor source={actor.source} dashboardUserId={actor.dashboardUserId} analysts={analysts} />;
   versions.forEach((v, i) => {
     const previous = versions[i + 1];
-    const change =
-      v.version === 1 ? 'Created' : previous && previous.status !== v.status ? 'Status changed' : 'Data updated';
+    const change = v.version === 1 ? 'Created' : previous && previous.status !== v.status ? 'Status changed' : 'Data updated';
     events.push({
       at: v.audit_trail.timestamp,
       what: (
@@ -464,7 +469,9 @@ export function registerUserRoutes(pages: Hono<ConsoleEnv>): void {
     const id = c.req.param('id');
     return act(c, userHref(id), async () => {
       const input = parseRequest(ReportForm, await form(c));
-      await c.get('programs').createReport(account.clientId, { beaconUserId: id, type: input.type, fraudDate: input.fraud_date, fraudAmount: input.fraud_amount, actor: actorOf(c) });
+      await c
+        .get('programs')
+        .createReport(account.clientId, { beaconUserId: id, type: input.type, fraudDate: input.fraud_date, fraudAmount: input.fraud_amount, actor: actorOf(c) });
       return 'The report is filed: the user is rejected, and the network is told.';
     });
   });
@@ -473,7 +480,9 @@ export function registerUserRoutes(pages: Hono<ConsoleEnv>): void {
     const { account } = allowedTo(c, 'edit_report');
     return act(c, await backTo(c), async () => {
       const input = parseRequest(ReportForm, await form(c));
-      await c.get('programs').updateReport(account.clientId, { reportId: c.req.param('id'), type: input.type, fraudDate: input.fraud_date, fraudAmount: input.fraud_amount, actor: actorOf(c) });
+      await c
+        .get('programs')
+        .updateReport(account.clientId, { reportId: c.req.param('id'), type: input.type, fraudDate: input.fraud_date, fraudAmount: input.fraud_amount, actor: actorOf(c) });
       return 'The report is saved.';
     });
   });

@@ -4,16 +4,7 @@ export const MATCH_CODES = ['match', 'partial_match', 'no_match', 'no_data'] as 
 export type MatchCode = (typeof MATCH_CODES)[number];
 
 /** Fields compared between two identities, in the order of the spec's analysis object. */
-export const MATCH_FIELDS = [
-  'name',
-  'date_of_birth',
-  'address',
-  'email_address',
-  'phone_number',
-  'id_number',
-  'ip_address',
-  'depository_accounts',
-] as const;
+export const MATCH_FIELDS = ['name', 'date_of_birth', 'address', 'email_address', 'phone_number', 'id_number', 'ip_address', 'depository_accounts'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
 
 /** The codes a rule may require: the weakest code that still counts. */

@@ -1,12 +1,6 @@
 import { createProgram, getProgram, listPrograms, programView } from '../domain/programs';
 import { register, type App } from '../http/endpoint';
-import {
-  DashboardUserReviewRequest,
-  ProgramCreateRequest,
-  ProgramGetRequest,
-  ProgramListRequest,
-  ProgramUpdateRequest,
-} from '../schemas/dashboard';
+import { DashboardUserReviewRequest, ProgramCreateRequest, ProgramGetRequest, ProgramListRequest, ProgramUpdateRequest } from '../schemas/dashboard';
 
 /** What a member company's analysts do in Plaid's web Dashboard (PRODUCT.md §2). */
 export function registerDashboardRoutes(app: App): void {

@@ -89,9 +89,21 @@ beforeAll(async () => {
   member = await newMember('Pawnee Credit Union');
   // A duplicate: the same person entered twice, the second time with a typo.
   await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1001', user: leslie('Knope') });
-  ids.duplicate = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1002', user: leslie('Knope', { name: { given_name: 'Lesley', family_name: 'Knope' }, email_address: 'lknope@example.org' }) })).id;
+  ids.duplicate = (
+    await api(member, '/beacon/user/create', {
+      program_id: member.program,
+      client_user_id: 'pcu-1002',
+      user: leslie('Knope', { name: { given_name: 'Lesley', family_name: 'Knope' }, email_address: 'lknope@example.org' }),
+    })
+  ).id;
   // A user the member's backend flagged for review.
-  ids.flagged = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1003', user: leslie('Ludgate', { date_of_birth: '1989-04-11', phone_number: '+13125550123' }) })).id;
+  ids.flagged = (
+    await api(member, '/beacon/user/create', {
+      program_id: member.program,
+      client_user_id: 'pcu-1003',
+      user: leslie('Ludgate', { date_of_birth: '1989-04-11', phone_number: '+13125550123' }),
+    })
+  ).id;
   await nextSecond();
   await api(member, '/beacon/user/review', { beacon_user_id: ids.flagged, status: 'pending_review' });
   // Another member's fraud report, which a new user of ours matches.
@@ -100,7 +112,13 @@ beforeAll(async () => {
   const theirs = await api(other, '/beacon/user/create', { program_id: other.program, client_user_id: 'eb-77', user: fraudster });
   await api(other, '/beacon/report/create', { beacon_user_id: theirs.id, type: 'stolen', fraud_date: '2024-06-01' });
   await nextSecond();
-  ids.network = (await api(member, '/beacon/user/create', { program_id: member.program, client_user_id: 'pcu-1004', user: { ...fraudster, email_address: 'ben@pawnee.example', phone_number: '+13125550188' } })).id;
+  ids.network = (
+    await api(member, '/beacon/user/create', {
+      program_id: member.program,
+      client_user_id: 'pcu-1004',
+      user: { ...fraudster, email_address: 'ben@pawnee.example', phone_number: '+13125550188' },
+    })
+  ).id;
 });
 
 afterAll(async () => {

@@ -74,7 +74,9 @@ describe('account setup from a one-time link', () => {
 
   it('stores the password as an Argon2id hash and the authenticator key sealed', async () => {
     const { admin: account } = await newMemberWithAdmin();
-    const { results: [row] } = await env.CONTROL_DB.prepare('SELECT password_hash, totp_secret FROM dashboard_users WHERE id = ?').bind(account.id).all<Record<string, string>>();
+    const {
+      results: [row],
+    } = await env.CONTROL_DB.prepare('SELECT password_hash, totp_secret FROM dashboard_users WHERE id = ?').bind(account.id).all<Record<string, string>>();
     expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(row!.password_hash).not.toContain(PASSWORD);
     expect(row!.totp_secret).not.toContain(account.secret);
@@ -160,7 +162,9 @@ describe('sign-in', () => {
     expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(flashOf(page.html)).toMatch(/Too many failed sign-ins/);
     // The wait passes (for every key blocked now: this only ever lets attempts through).
-    await env.CONTROL_DB.prepare("UPDATE sign_in_throttles SET blocked_until = '2020-01-01T00:00:00Z', window_started_at = '2020-01-01T00:00:00Z' WHERE blocked_until IS NOT NULL").run();
+    await env.CONTROL_DB.prepare(
+      "UPDATE sign_in_throttles SET blocked_until = '2020-01-01T00:00:00Z', window_started_at = '2020-01-01T00:00:00Z' WHERE blocked_until IS NOT NULL",
+    ).run();
     expect((await signIn(account)).status).toBe(303);
   });
 

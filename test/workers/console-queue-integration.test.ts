@@ -42,7 +42,12 @@ async function queueOrder(ids: string[]): Promise<string[]> {
   const rows = (
     await Promise.all(
       eachShard('USER_SHARD_').map(async (db, shard) =>
-        (await db.prepare(`SELECT id, status_since FROM beacon_users WHERE id IN (${ids.map(() => '?').join(',')})`).bind(...ids).all<{ id: string; status_since: string }>()).results.map((r) => ({ ...r, shard })),
+        (
+          await db
+            .prepare(`SELECT id, status_since FROM beacon_users WHERE id IN (${ids.map(() => '?').join(',')})`)
+            .bind(...ids)
+            .all<{ id: string; status_since: string }>()
+        ).results.map((r) => ({ ...r, shard })),
       ),
     )
   ).flat();
@@ -258,7 +263,16 @@ describe('URLs', () => {
     await browser.post('/console/search', { query: person.email_address });
     for (const path of ['/console/programs', `/console/programs/${program}`, '/console/webhooks', '/console/analysts', '/console/account']) await browser.get(path);
 
-    const personal = [person.name.given_name, person.name.family_name, person.email_address, person.phone_number, person.date_of_birth, person.address.street, person.id_number.value, clientUserId];
+    const personal = [
+      person.name.given_name,
+      person.name.family_name,
+      person.email_address,
+      person.phone_number,
+      person.date_of_birth,
+      person.address.street,
+      person.id_number.value,
+      clientUserId,
+    ];
     expect(browser.urls.length).toBeGreaterThan(20);
     for (const url of browser.urls) {
       const decoded = decodeURIComponent(url).toLowerCase();

@@ -83,7 +83,11 @@ const CASES: Record<string, Case> = {
     const { user, syndication } = await syndicatedUser();
     await who.browser.get(`/console/users/${user}`);
     const page = await who.browser.post(`/console/syndications/${syndication}/confirm`);
-    return { page, changed: async () => (await inUserShards<{ confirmed_by: string | null }>('SELECT confirmed_by FROM report_syndications WHERE id = ?', syndication))[0]?.confirmed_by === who.id };
+    return {
+      page,
+      changed: async () =>
+        (await inUserShards<{ confirmed_by: string | null }>('SELECT confirmed_by FROM report_syndications WHERE id = ?', syndication))[0]?.confirmed_by === who.id,
+    };
   },
   async add_note(who) {
     const user = (await newBeaconUser(client, program, stranger())).id;
@@ -141,7 +145,15 @@ describe('what each role may do in the console', () => {
   it('shows every role every screen but the analysts’, which only admins see', async () => {
     const user = await pendingUser();
     for (const role of ['admin', 'analyst', 'viewer'] as const) {
-      for (const path of ['/console/queue', `/console/users/${user}`, '/console/search', '/console/programs', `/console/programs/${program}`, '/console/webhooks', '/console/account']) {
+      for (const path of [
+        '/console/queue',
+        `/console/users/${user}`,
+        '/console/search',
+        '/console/programs',
+        `/console/programs/${program}`,
+        '/console/webhooks',
+        '/console/account',
+      ]) {
         expect((await team[role].browser.get(path)).status, `${role} ${path}`).toBe(200);
       }
       const analysts = await team[role].browser.get('/console/analysts');
@@ -155,8 +167,12 @@ describe('what each role may do in the console', () => {
     const page = await team.viewer.browser.get(`/console/users/${user}`);
     expect(page.html).not.toContain(`action="/console/users/${user}/review"`);
     expect(page.html).not.toContain(`action="/console/users/${user}/reports"`);
-    expect(page.html).toMatch(/<button type="button" disabled="" aria-describedby="why-cleared">Clear<\/button><span id="why-cleared" class="why">Your role \(viewer\) cannot review users/);
-    expect(page.html).toMatch(/disabled="" aria-describedby="why-file-report">File a report<\/button><span id="why-file-report" class="why">Your role \(viewer\) cannot file reports/);
+    expect(page.html).toMatch(
+      /<button type="button" disabled="" aria-describedby="why-cleared">Clear<\/button><span id="why-cleared" class="why">Your role \(viewer\) cannot review users/,
+    );
+    expect(page.html).toMatch(
+      /disabled="" aria-describedby="why-file-report">File a report<\/button><span id="why-file-report" class="why">Your role \(viewer\) cannot file reports/,
+    );
     // An analyst gets the forms.
     const analystPage = await team.analyst.browser.get(`/console/users/${user}`);
     expect(analystPage.html).toContain(`action="/console/users/${user}/review"`);

@@ -7,7 +7,9 @@ const flashOf = (page: Page) => /class="flash[^"]*"[^>]*>([^<]*)</.exec(page.htm
 
 /** The rows of the table whose caption contains `caption`: [field, ...cells, code]. */
 function tableRows(html: string, caption: RegExp): string[][] {
-  const table = [...html.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((m) => m[1]!).find((t) => caption.test((/<caption>([\s\S]*?)<\/caption>/.exec(t)?.[1] ?? '').replace(/<[^>]+>/g, '')));
+  const table = [...html.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)]
+    .map((m) => m[1]!)
+    .find((t) => caption.test((/<caption>([\s\S]*?)<\/caption>/.exec(t)?.[1] ?? '').replace(/<[^>]+>/g, '')));
   expect(table, String(caption)).toBeDefined();
   return [...table!.replace(/<thead>[\s\S]*?<\/thead>/, '').matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
     [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()),
@@ -20,11 +22,19 @@ describe('a user’s page', () => {
     const program = await newProgram(client);
     const person = stranger();
     const first = await newBeaconUser(client, program, person, 'first-customer');
-    const second = await newBeaconUser(client, program, { ...person, name: { ...person.name, family_name: `${person.name.family_name}-Wyatt` }, email_address: 'different@example.org' });
+    const second = await newBeaconUser(client, program, {
+      ...person,
+      name: { ...person.name, family_name: `${person.name.family_name}-Wyatt` },
+      email_address: 'different@example.org',
+    });
     const page = await analyst.browser.get(`/console/users/${second.id}`);
     const rows = tableRows(page.html, /Compared with first-customer/);
     const byField = Object.fromEntries(rows.map(([field, self, other, code]) => [field, { self, other, code }]));
-    expect(byField.Name).toEqual({ self: `${person.name.given_name} ${person.name.family_name}-Wyatt`, other: `${person.name.given_name} ${person.name.family_name}`, code: 'Partial match' });
+    expect(byField.Name).toEqual({
+      self: `${person.name.given_name} ${person.name.family_name}-Wyatt`,
+      other: `${person.name.given_name} ${person.name.family_name}`,
+      code: 'Partial match',
+    });
     expect(byField['Date of birth']).toEqual({ self: person.date_of_birth, other: person.date_of_birth, code: 'Match' });
     expect(byField['Email address']).toEqual({ self: 'different@example.org', other: person.email_address, code: 'No match' });
     expect(byField['Bank accounts']).toEqual({ self: 'not given', other: 'not given', code: 'No data' });
@@ -37,7 +47,12 @@ describe('a user’s page', () => {
     expect(analysis).toMatchObject({ name: 'partial_match', date_of_birth: 'match', email_address: 'no_match' });
     // The other user's page shows the same pair from its side.
     const other = await analyst.browser.get(`/console/users/${first.id}`);
-    expect(tableRows(other.html, /Compared with/).find(([field]) => field === 'Name')).toEqual(['Name', `${person.name.given_name} ${person.name.family_name}`, `${person.name.given_name} ${person.name.family_name}-Wyatt`, 'Partial match']);
+    expect(tableRows(other.html, /Compared with/).find(([field]) => field === 'Name')).toEqual([
+      'Name',
+      `${person.name.given_name} ${person.name.family_name}`,
+      `${person.name.given_name} ${person.name.family_name}-Wyatt`,
+      'Partial match',
+    ]);
   });
 
   it('shows a network report’s facts and what matched, never the reporting member’s data', async () => {
@@ -70,7 +85,9 @@ describe('a user’s page', () => {
     const browser = analyst.browser;
 
     let page = await browser.get(`/console/users/${user.id}`);
-    expect(page.html).toMatch(/disabled="" aria-describedby="why-rejected">Reject<\/button><span id="why-rejected" class="why">Status rejected needs an active Beacon Report on the user or a confirmed Beacon Report Syndication\./);
+    expect(page.html).toMatch(
+      /disabled="" aria-describedby="why-rejected">Reject<\/button><span id="why-rejected" class="why">Status rejected needs an active Beacon Report on the user or a confirmed Beacon Report Syndication\./,
+    );
     expect(page.html).toContain(`action="/console/users/${user.id}/review"`);
     // Posting it anyway: the same rule, as the page's message.
     const refused = await browser.follow(await browser.post(`/console/users/${user.id}/review`, { status: 'rejected' }));
@@ -80,7 +97,9 @@ describe('a user’s page', () => {
     const syndication = /action="\/console\/syndications\/(becrsn_[0-9A-Za-z]{14})\/confirm"/.exec(page.html)![1]!;
     page = await browser.follow(await browser.post(`/console/syndications/${syndication}/confirm`));
     expect(flashOf(page)).toMatch(/confirmed/);
-    expect(page.html).toMatch(/disabled="" aria-describedby="why-cleared">Clear<\/button><span id="why-cleared" class="why">Status cleared is not allowed while the user has an active Beacon Report or a confirmed Beacon Report Syndication\./);
+    expect(page.html).toMatch(
+      /disabled="" aria-describedby="why-cleared">Clear<\/button><span id="why-cleared" class="why">Status cleared is not allowed while the user has an active Beacon Report or a confirmed Beacon Report Syndication\./,
+    );
     page = await browser.follow(await browser.post(`/console/users/${user.id}/review`, { status: 'rejected' }));
     expect(flashOf(page)).toBe('The user is rejected (version 2).');
   });
@@ -95,7 +114,12 @@ describe('a user’s page', () => {
     let page = await browser.follow(await browser.post(`/console/users/${user.id}/reports`, { type: 'synthetic', fraud_date: '2024-03-04', fraud_amount: '125.50' }));
     expect(flashOf(page)).toMatch(/report is filed/);
     const [report] = (await api(client, '/beacon/report/list', { beacon_user_id: user.id })).body.beacon_reports;
-    expect(report).toMatchObject({ type: 'synthetic', fraud_date: '2024-03-04', fraud_amount: { iso_currency_code: 'USD', value: 125.5 }, audit_trail: { source: 'dashboard', dashboard_user_id: analyst.id } });
+    expect(report).toMatchObject({
+      type: 'synthetic',
+      fraud_date: '2024-03-04',
+      fraud_amount: { iso_currency_code: 'USD', value: 125.5 },
+      audit_trail: { source: 'dashboard', dashboard_user_id: analyst.id },
+    });
     expect((await api(client, '/beacon/user/get', { beacon_user_id: user.id })).body.status).toBe('rejected');
 
     // Bad input is refused with the rule, and writes nothing.

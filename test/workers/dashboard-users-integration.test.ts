@@ -28,7 +28,9 @@ describe('/admin/dashboard_user/create', () => {
     expect(hours).toBeLessThanOrEqual(72);
 
     // Stored: the address sealed, the link's token only as a digest.
-    const { results: [row] } = await env.CONTROL_DB.prepare('SELECT * FROM dashboard_users WHERE id = ?').bind(created.body.id).all<Record<string, string>>();
+    const {
+      results: [row],
+    } = await env.CONTROL_DB.prepare('SELECT * FROM dashboard_users WHERE id = ?').bind(created.body.id).all<Record<string, string>>();
     expect(JSON.stringify(row)).not.toContain(address);
     expect(JSON.stringify(row)).not.toContain(address.split('@')[0]);
     const token = created.body.setup_url.split('/').at(-1);
@@ -40,9 +42,27 @@ describe('/admin/dashboard_user/create', () => {
   it('refuses bad input, an unknown client, and a second account of one address in one member', async () => {
     const client = await newClient();
     expectError(await admin('/admin/dashboard_user/create', { client_id: client.client_id }), 400, 'INVALID_REQUEST', 'MISSING_FIELDS', /email_address/);
-    expectError(await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: 'not-an-email' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /email_address/);
-    expectError(await admin('/admin/dashboard_user/create', { client_id: 'ffffffffffffffffffffffff', email_address: email('x') }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^client_id not found$/);
-    expectError(await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: email('x'), role: 'viewer' }), 400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', /role/);
+    expectError(
+      await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: 'not-an-email' }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /email_address/,
+    );
+    expectError(
+      await admin('/admin/dashboard_user/create', { client_id: 'ffffffffffffffffffffffff', email_address: email('x') }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^client_id not found$/,
+    );
+    expectError(
+      await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: email('x'), role: 'viewer' }),
+      400,
+      'INVALID_REQUEST',
+      'UNKNOWN_FIELDS',
+      /role/,
+    );
     const address = email('twice');
     expect((await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: address })).status).toBe(200);
     const again = await admin('/admin/dashboard_user/create', { client_id: client.client_id, email_address: address.toUpperCase() });
@@ -75,7 +95,11 @@ describe('/dashboard_user/get and /dashboard_user/list', () => {
 
     const list = await api(client, '/dashboard_user/list', {});
     expectSpecShape('DashboardUserListResponse', list.body);
-    expect(list.body).toEqual({ dashboard_users: [{ id: created.body.id, created_at: created.body.created_at, email_address: address, status: 'active' }], next_cursor: null, request_id: expect.any(String) });
+    expect(list.body).toEqual({
+      dashboard_users: [{ id: created.body.id, created_at: created.body.created_at, email_address: address, status: 'active' }],
+      next_cursor: null,
+      request_id: expect.any(String),
+    });
   });
 
   it('lists every account of the member in creation order, 25 a page, and no other member’s', async () => {

@@ -20,7 +20,14 @@ import { inUserShards } from './support/storage';
 // test rotates a whole deployment; storage here is this file's own, so the rotation sees only
 // what this test made.)
 
-const rotating = () => loadSecrets({ ...env, ...ROTATED_TEST_KEYS, PII_ENCRYPTION_KEY_PREVIOUS: env.PII_ENCRYPTION_KEY, HMAC_KEY_PREVIOUS: env.HMAC_KEY, WEBHOOK_SEALING_KEY_PREVIOUS: env.WEBHOOK_SEALING_KEY });
+const rotating = () =>
+  loadSecrets({
+    ...env,
+    ...ROTATED_TEST_KEYS,
+    PII_ENCRYPTION_KEY_PREVIOUS: env.PII_ENCRYPTION_KEY,
+    HMAC_KEY_PREVIOUS: env.HMAC_KEY,
+    WEBHOOK_SEALING_KEY_PREVIOUS: env.WEBHOOK_SEALING_KEY,
+  });
 const rotated = () => loadSecrets({ ...env, ...ROTATED_TEST_KEYS });
 
 async function signInWith(storage: Storage, secrets: Secrets, analyst: Analyst) {
@@ -62,7 +69,11 @@ describe('key rotation of the console’s data', () => {
     expect(targets.sort()).toEqual(['analysts', ...storage.layout.userShards.map((n) => `notes:${n}`)].sort());
     for (const step of steps.filter((s) => consoleTarget(s.target))) await runTarget(storage, await rotating(), step);
 
-    const progress = await env.CONTROL_DB.prepare("SELECT target, rows_changed, done_at FROM key_rotations WHERE target = 'analysts' OR target LIKE 'notes:%'").all<{ target: string; rows_changed: number; done_at: string | null }>();
+    const progress = await env.CONTROL_DB.prepare("SELECT target, rows_changed, done_at FROM key_rotations WHERE target = 'analysts' OR target LIKE 'notes:%'").all<{
+      target: string;
+      rows_changed: number;
+      done_at: string | null;
+    }>();
     expect(progress.results.every((row) => row.done_at !== null)).toBe(true);
     // Three accounts and a setup link; one note.
     expect(progress.results.find((row) => row.target === 'analysts')!.rows_changed).toBe(4);

@@ -132,7 +132,11 @@ export async function getDashboardUser(storage: Storage, clientId: string, dashb
 export async function dashboardUsersById(storage: Storage, secrets: Secrets, clientId: string, ids: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id)).slice(0, 100);
   if (!wanted.length) return new Map();
-  const rows = await storage.control.select().from(dashboardUsers).where(and(eq(dashboardUsers.clientId, clientId), inArray(dashboardUsers.id, wanted))).all();
+  const rows = await storage.control
+    .select()
+    .from(dashboardUsers)
+    .where(and(eq(dashboardUsers.clientId, clientId), inArray(dashboardUsers.id, wanted)))
+    .all();
   return new Map(await Promise.all(rows.map(async (row) => [row.id, await openEmail(secrets, row)] as const)));
 }
 
@@ -272,9 +276,24 @@ export async function acceptInvitation(storage: Storage, secrets: Secrets, invit
  * digest made anew under the current keys, and their setup links' secrets sealed anew — each
  * row written only if unchanged since read (a concurrent change used the current keys). */
 export async function rotateAnalystKeys(storage: Storage, secrets: Secrets, after: number | null, rows: number): Promise<{ next: number | null; changed: number }> {
-  const page = await storage.control.select().from(dashboardUsers).where(gt(dashboardUsers.seq, after ?? 0)).orderBy(asc(dashboardUsers.seq)).limit(rows).all();
+  const page = await storage.control
+    .select()
+    .from(dashboardUsers)
+    .where(gt(dashboardUsers.seq, after ?? 0))
+    .orderBy(asc(dashboardUsers.seq))
+    .limit(rows)
+    .all();
   if (!page.length) return { next: null, changed: 0 };
-  const links = await storage.control.select().from(dashboardUserInvitations).where(inArray(dashboardUserInvitations.dashboardUserId, page.map((a) => a.id))).all();
+  const links = await storage.control
+    .select()
+    .from(dashboardUserInvitations)
+    .where(
+      inArray(
+        dashboardUserInvitations.dashboardUserId,
+        page.map((a) => a.id),
+      ),
+    )
+    .all();
   const stale = (sealed: string | null) => sealed !== null && sealedKid(sealed) !== secrets.piiKey.current.kid;
   const reseal = async (sealed: string, context: string) => sealJson(secrets.piiKey, await openJson(secrets.piiKey, sealed, context), context);
   const writes = [];
@@ -291,7 +310,13 @@ export async function rotateAnalystKeys(storage: Storage, secrets: Secrets, afte
           emailDigest: digest,
           totpSecret: totpSecret && (await reseal(totpSecret, totpContext(account.id))),
         })
-        .where(and(eq(dashboardUsers.id, account.id), eq(dashboardUsers.email, email), totpSecret === null ? isNull(dashboardUsers.totpSecret) : eq(dashboardUsers.totpSecret, totpSecret))),
+        .where(
+          and(
+            eq(dashboardUsers.id, account.id),
+            eq(dashboardUsers.email, email),
+            totpSecret === null ? isNull(dashboardUsers.totpSecret) : eq(dashboardUsers.totpSecret, totpSecret),
+          ),
+        ),
     );
   }
   for (const link of links) {

@@ -87,12 +87,14 @@ export async function startSession(storage: Storage, account: DashboardUser, pre
   const now = Date.now();
   const at = timestampAt(now);
   await storage.control.batch([
-    storage.control.delete(consoleSessions).where(
-      or(
-        previousToken ? eq(consoleSessions.tokenDigest, await tokenDigest(previousToken)) : undefined,
-        and(eq(consoleSessions.dashboardUserId, account.id), or(lt(consoleSessions.expiresAt, at), lt(consoleSessions.lastSeenAt, timestampAt(now - IDLE_MS)))),
+    storage.control
+      .delete(consoleSessions)
+      .where(
+        or(
+          previousToken ? eq(consoleSessions.tokenDigest, await tokenDigest(previousToken)) : undefined,
+          and(eq(consoleSessions.dashboardUserId, account.id), or(lt(consoleSessions.expiresAt, at), lt(consoleSessions.lastSeenAt, timestampAt(now - IDLE_MS)))),
+        ),
       ),
-    ),
     storage.control.insert(consoleSessions).values({
       tokenDigest: await tokenDigest(token),
       dashboardUserId: account.id,
@@ -132,7 +134,10 @@ export async function resumeSession(storage: Storage, secrets: Secrets, token: s
     return null;
   }
   if (Date.parse(session.lastSeenAt) + TOUCH_MS <= now) {
-    await storage.control.update(consoleSessions).set({ lastSeenAt: timestampAt(now) }).where(eq(consoleSessions.tokenDigest, digest));
+    await storage.control
+      .update(consoleSessions)
+      .set({ lastSeenAt: timestampAt(now) })
+      .where(eq(consoleSessions.tokenDigest, digest));
   }
   return { account, csrfToken: await csrfToken(secrets, token) };
 }

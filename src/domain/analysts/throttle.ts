@@ -56,7 +56,10 @@ export async function recordSignInFailure(storage: Storage, keys: ThrottleKey[],
     const beyond = (row?.failures ?? 0) - threshold;
     if (beyond >= 0) {
       const wait = Math.min(FIRST_WAIT_MS * 2 ** beyond, LONGEST_WAIT_MS);
-      await storage.control.update(signInThrottles).set({ blockedUntil: timestampAt(now + wait) }).where(eq(signInThrottles.key, key));
+      await storage.control
+        .update(signInThrottles)
+        .set({ blockedUntil: timestampAt(now + wait) })
+        .where(eq(signInThrottles.key, key));
     }
   }
 }

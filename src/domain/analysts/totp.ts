@@ -12,8 +12,7 @@ const WINDOW = 1;
 /** A new authenticator secret: 160 random bits (RFC 4226's recommendation), base32. */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;
 
-const totpOf = (secret: string, label: string) =>
-  new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secret) });
+const totpOf = (secret: string, label: string) => new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secret) });
 
 /** The `otpauth://` URI an authenticator app enrols from (its label: the account's email). */
 export const totpUri = (secret: string, label: string): string => totpOf(secret, label).toString();

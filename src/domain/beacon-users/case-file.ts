@@ -55,7 +55,15 @@ export async function readCaseFile(storage: Storage, secrets: Secrets, clientId:
         db
           .select({ id: beaconUsers.id, clientUserId: beaconUsers.clientUserId, status: beaconUsers.status })
           .from(beaconUsers)
-          .where(and(inArray(beaconUsers.id, compared.map((c) => c.id)), eq(beaconUsers.clientId, clientId))),
+          .where(
+            and(
+              inArray(
+                beaconUsers.id,
+                compared.map((c) => c.id),
+              ),
+              eq(beaconUsers.clientId, clientId),
+            ),
+          ),
       ])
     : [[], []];
 

@@ -65,7 +65,13 @@ export async function openNotes(secrets: Secrets, rows: (typeof beaconUserNotes.
  * no write can interleave.) */
 export async function rotateNoteKeys(storage: Storage, secrets: Secrets, shard: number, after: number | null, rows: number): Promise<{ next: number | null; changed: number }> {
   const db = storage.userShard(shard);
-  const page = await db.select().from(beaconUserNotes).where(gt(beaconUserNotes.seq, after ?? 0)).orderBy(asc(beaconUserNotes.seq)).limit(rows).all();
+  const page = await db
+    .select()
+    .from(beaconUserNotes)
+    .where(gt(beaconUserNotes.seq, after ?? 0))
+    .orderBy(asc(beaconUserNotes.seq))
+    .limit(rows)
+    .all();
   if (!page.length) return { next: null, changed: 0 };
   const stale = page.filter((note) => sealedKid(note.body) !== secrets.piiKey.current.kid);
   // (Sealed values first: a drizzle query returned from an async function would run there.)

@@ -65,8 +65,7 @@ export async function readReviewFacts(storage: Storage, db: ShardDb, clientId: s
   ]);
   if (!current || current.clientId !== clientId) throw errors.notFound('beacon_user_id');
   const hasActiveReport = report !== undefined;
-  const hasConfirmedSyndication =
-    !hasActiveReport && confirmed.length > 0 && [...(await reportsOf(storage, confirmed)).values()].some((r) => r.deletedAt === null);
+  const hasConfirmedSyndication = !hasActiveReport && confirmed.length > 0 && [...(await reportsOf(storage, confirmed)).values()].some((r) => r.deletedAt === null);
   return { current, facts: { hasActiveReport, hasConfirmedSyndication } };
 }
 

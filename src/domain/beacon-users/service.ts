@@ -10,7 +10,17 @@ import type { BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import { BULK_IMPORT, type Actor } from '../actor';
 import { hotKeys, indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { findDuplicates, knownSyndications, openCandidates, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Candidate, type Subject } from '../checks/findings';
+import {
+  findDuplicates,
+  knownSyndications,
+  openCandidates,
+  recordFindings,
+  reportFindings,
+  selectRecordedPairs,
+  selectSyndicationsOf,
+  type Candidate,
+  type Subject,
+} from '../checks/findings';
 import { escalate, outcomeOf, type StatusDecision } from '../checks/outcome';
 import type { InProgram } from '../program-context';
 import { patchIdentity } from './identity';
@@ -71,9 +81,7 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   if (before) {
     const { id, digest, version, status } = before;
     if (cmd.checked.digests.includes(digest)) return { kind: 'existing', id, version, status };
-    throw errors.refused(
-      `a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`,
-    );
+    throw errors.refused(`a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`);
   }
 
   const { checked } = cmd;
@@ -111,7 +119,13 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   };
   changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
-  const written: Written = { candidate: { id: user.id, version: 1, identity: checked.normalised }, keys: checked.keys, clientUserId: cmd.clientUserId, digest: checked.digests[0]!, status: user.status };
+  const written: Written = {
+    candidate: { id: user.id, version: 1, identity: checked.normalised },
+    keys: checked.keys,
+    clientUserId: cmd.clientUserId,
+    digest: checked.digests[0]!,
+    status: user.status,
+  };
   return { kind: 'created', user, version, written };
 }
 

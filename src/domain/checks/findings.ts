@@ -80,9 +80,7 @@ export interface Candidate {
 
 /** Opens candidates read from the shard, for comparing. */
 export function openCandidates(secrets: Secrets, rows: CurrentUser[]): Promise<Candidate[]> {
-  return Promise.all(
-    rows.map(async (row) => ({ id: row.id, version: row.version, identity: normaliseIdentity(await openIdentity(secrets.piiKey, row.id, row.sealed)) })),
-  );
+  return Promise.all(rows.map(async (row) => ({ id: row.id, version: row.version, identity: normaliseIdentity(await openIdentity(secrets.piiKey, row.id, row.sealed)) })));
 }
 
 /** Check 1: candidates of the program that satisfy a duplicate rule and are not yet a
@@ -142,13 +140,26 @@ export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject
 /** A report reached a user. A report re-created on the same reported user updates the
  * user's existing syndication: one notification per fact (docs/security.md). */
 export function recordSyndication(db: ShardDb, changes: Changeset, subject: Pick<Subject, 'id' | 'clientId' | 'programId'>, { report, analysis, supersedes }: ReportFinding): void {
-  const reportColumns = { reportId: report.id, reportClientId: report.clientId, reportProgramId: report.programId, reportedUserId: report.beaconUserId, analysis: toReportSyndicationAnalysis(analysis) };
+  const reportColumns = {
+    reportId: report.id,
+    reportClientId: report.clientId,
+    reportProgramId: report.programId,
+    reportedUserId: report.beaconUserId,
+    analysis: toReportSyndicationAnalysis(analysis),
+  };
   if (supersedes) {
-    changes.add(db.update(reportSyndications).set(reportColumns).where(and(eq(reportSyndications.id, supersedes), eq(reportSyndications.beaconUserId, subject.id))));
+    changes.add(
+      db
+        .update(reportSyndications)
+        .set(reportColumns)
+        .where(and(eq(reportSyndications.id, supersedes), eq(reportSyndications.beaconUserId, subject.id))),
+    );
     return;
   }
   const id = newId('syndication');
-  changes.add(db.insert(reportSyndications).values({ id, clientId: subject.clientId, programId: subject.programId, beaconUserId: subject.id, ...reportColumns, createdAt: changes.now }));
+  changes.add(
+    db.insert(reportSyndications).values({ id, clientId: subject.clientId, programId: subject.programId, beaconUserId: subject.id, ...reportColumns, createdAt: changes.now }),
+  );
   changes.event(subject.clientId, { webhook_code: 'REPORT_SYNDICATION_CREATED', beacon_report_syndication_id: id });
 }
 

@@ -37,11 +37,7 @@ export interface ReportHit {
 /** Checks 2 and 3 of an identity, before its program's Durable Object: active reports
  * (any client's) that share a key with it and satisfy a network rule. `subjectId` is never
  * matched against its own report. */
-export async function findReportHits(
-  storage: Storage,
-  secrets: Secrets,
-  subject: { id: string; identity: NormalisedIdentity; keys: string[] },
-): Promise<ReportHit[]> {
+export async function findReportHits(storage: Storage, secrets: Secrets, subject: { id: string; identity: NormalisedIdentity; keys: string[] }): Promise<ReportHit[]> {
   const perShard = await Promise.all(
     [...keysByIndexShard(subject.keys, storage.layout.indexShards)].map(async ([shard, keys]) => {
       const db = storage.indexShard(shard);
@@ -126,7 +122,12 @@ export async function indexReport(storage: Storage, entry: ReportEntry): Promise
       return counts;
     }),
   );
-  const common = new Set(perShard.flat().filter((c) => c.reports > HOT_KEY_REPORTS).map((c) => c.key));
+  const common = new Set(
+    perShard
+      .flat()
+      .filter((c) => c.reports > HOT_KEY_REPORTS)
+      .map((c) => c.key),
+  );
   return entry.keys.filter((key) => !common.has(key));
 }
 

@@ -53,11 +53,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
       .update(webhookEvents)
       .set({ claimToken: token, claimedUntil: timestampAt(now + CLAIM_SECONDS * 1000) })
       .where(
-        and(
-          inArray(webhookEvents.id, ids),
-          eq(webhookEvents.deliveryStatus, 'pending'),
-          or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now))),
-        ),
+        and(inArray(webhookEvents.id, ids), eq(webhookEvents.deliveryStatus, 'pending'), or(isNull(webhookEvents.claimedUntil), lt(webhookEvents.claimedUntil, timestampAt(now)))),
       ),
     db
       .select({
@@ -227,20 +223,11 @@ export async function listDeliveries(
 /** `/dashboard/webhook/delivery/retry`: puts a dead or skipped delivery back to pending and
  * hands it to the queue again (`send`), with a fresh schedule. Another client's delivery is
  * "not found", like an unknown id. */
-export async function retryDelivery(
-  storage: Storage,
-  secrets: Secrets,
-  clientId: string,
-  deliveryId: string,
-  send: (shard: number, eventIds: string[]) => Promise<void>,
-) {
+export async function retryDelivery(storage: Storage, secrets: Secrets, clientId: string, deliveryId: string, send: (shard: number, eventIds: string[]) => Promise<void>) {
   const mine = and(eq(webhookEvents.id, deliveryId), eq(webhookEvents.clientId, clientId));
-  const found = await inClientShards(storage, clientId, (shard) =>
-    storage.userShard(shard).select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get(),
-  );
+  const found = await inClientShards(storage, clientId, (shard) => storage.userShard(shard).select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get());
   if (!found) throw errors.notFound('delivery_id');
-  const refuse = (status: string) =>
-    errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
+  const refuse = (status: string) => errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
   if (!RETRYABLE.includes(found.value.status)) throw refuse(found.value.status);
 
   // `enqueued_at` goes back to null with the status, so that if the send below fails the
