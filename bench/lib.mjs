@@ -117,7 +117,7 @@ export function clientOf(url) {
 }
 
 /** The Beacon-D1-Usage header: `round_trips=4; object_round_trips=2; rows_read=31; …`. */
-function parseUsage(header) {
+export function parseUsage(header) {
   return Object.fromEntries(
     (header ?? '').split(';').flatMap((pair) => {
       const [name, value] = pair.trim().split('=');

@@ -5,6 +5,15 @@
 export const BEACON_USER_STATUSES = ['rejected', 'pending_review', 'cleared'] as const;
 export type BeaconUserStatus = (typeof BEACON_USER_STATUSES)[number];
 
+/** Why a Beacon User has its status: the finding or decision that last changed it (the review
+ * queue's "why", docs/product.md §8). `duplicate`, `own_report` (an active report of the member
+ * matched) and `network_report` (another member's report matched) are the checks' findings
+ * (domain/checks/outcome.ts); `reported` is a report filed on the user itself; `review` is a
+ * person's decision, through the API, the dashboard plane or the console. A user whose
+ * checks found nothing at creation has no reason. */
+export const STATUS_REASONS = ['duplicate', 'own_report', 'network_report', 'reported', 'review'] as const;
+export type StatusReason = (typeof STATUS_REASONS)[number];
+
 /** Who made a change (the spec's BeaconAuditTrailSource). */
 export const AUDIT_SOURCES = ['dashboard', 'api', 'system', 'bulk_import'] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
@@ -12,6 +21,15 @@ export type AuditSource = (typeof AUDIT_SOURCES)[number];
 /** A fraud report's type (the spec's BeaconReportType). */
 export const REPORT_TYPES = ['first_party', 'stolen', 'synthetic', 'account_takeover', 'data_breach', 'unknown'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
+
+/** What an analyst account may do in the console (docs/product.md §8; domain/analysts/roles.ts). */
+export const DASHBOARD_USER_ROLES = ['admin', 'analyst', 'viewer'] as const;
+export type DashboardUserRole = (typeof DASHBOARD_USER_ROLES)[number];
+
+/** Where an analyst account stands (the spec's DashboardUserStatus): `invited` until its
+ * one-time setup link is used, then `active`, until an admin deactivates it. */
+export const DASHBOARD_USER_STATUSES = ['invited', 'active', 'deactivated'] as const;
+export type DashboardUserStatus = (typeof DASHBOARD_USER_STATUSES)[number];
 
 /** Where a webhook delivery stands (domain/webhooks/deliveries.ts). */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const;

@@ -158,8 +158,8 @@ export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport
 function syndicate(ctx: InProgram, changes: Changeset, user: CurrentUser, syndication: Syndication): void {
   recordSyndication(ctx.db, changes, user, syndication);
   // The same outcome as check 3 at creation, and it only ever raises the status.
-  const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [syndication] }, ctx.program.settings));
-  if (status !== user.status) nextStatus(ctx.db, changes, user, status, SYSTEM);
+  const raised = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [syndication] }, ctx.program.settings));
+  if (raised) nextStatus(ctx.db, changes, user, raised, SYSTEM);
 }
 
 /** In the receiving program's Durable Object: a held match released into the syndication it

@@ -66,6 +66,8 @@ export async function createReport(ctx: InProgram, cmd: CreateReport) {
     eventDate: today(),
     fraudAmount: cmd.fraudAmount,
     ...auditedBy(cmd.actor, now),
+    createdSource: cmd.actor.source,
+    createdDashboardUserId: cmd.actor.dashboardUserId,
     createdAt: now,
     deletedAt: null,
     blockingKeys: current.blockingKeys,
@@ -74,7 +76,7 @@ export async function createReport(ctx: InProgram, cmd: CreateReport) {
   };
   const { seq: _, ...values } = report;
   const changes = new Changeset(db, now).add(db.insert(beaconReports).values(values)).event(program.clientId, { webhook_code: 'REPORT_CREATED', beacon_report_id: report.id });
-  if (current.status !== 'rejected') nextStatus(db, changes, current, 'rejected', SYSTEM);
+  if (current.status !== 'rejected') nextStatus(db, changes, current, { status: 'rejected', reason: 'reported' }, SYSTEM);
   await ctx.commit(changes);
   await publish(ctx, report, current.sealed);
   return reportView(report);
