@@ -181,7 +181,7 @@ const CITIES = [
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
 /** A small deterministic generator, so runs are repeatable. */
-export { random } from '../test/e2e/support/people.ts';
+export { random } from '../test/random.ts';
 
 /** A distinct synthetic person: a random family name, birth date, address, email and phone. */
 export function person(rand) {

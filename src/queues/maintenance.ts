@@ -1,5 +1,4 @@
 import { Storage } from '../db';
-import { disabledClientIds } from '../domain/clients';
 import { heldForDisabledClient } from '../domain/checks/held-matches';
 import { runRotationStep, type RotationStep } from '../domain/key-rotation';
 import { ProgramGateway } from '../durable/gateway';
@@ -40,14 +39,13 @@ export async function handleMaintenanceBatch(batch: MessageBatch<MaintenanceMess
   }
 }
 
-/** One page of the matches held while a member was disabled: each whose other member is
- * enabled too is released (within the bound); one that cannot be (its report deleted since,
- * say) stays held for the operator to dismiss. Returns the next page, if any. */
+/** One page of the matches held while a member was disabled: each is released (within the
+ * bound) by its receiving program; one that cannot be — its other member still disabled, its
+ * report deleted since — is refused there and stays held (for that member's enabling, or for
+ * the operator to dismiss). Returns the next page, if any. */
 async function releaseHeldMatches(storage: Storage, programs: ProgramGateway, page: HeldMatchRelease): Promise<HeldMatchRelease | null> {
   const held = await heldForDisabledClient(storage, page.enabledClientId, page.afterSeq, RELEASE_PAGE);
-  const disabled = await disabledClientIds(storage);
   for (const match of held) {
-    if (disabled.has(match.clientId) || disabled.has(match.reportClientId)) continue;
     try {
       await programs.releaseHeldMatch(match.id, 'member_enabled');
     } catch (error) {
