@@ -131,6 +131,15 @@ programs
   .action(run(async (programId: string) => print(await admin().call('/admin/program/metrics', { program_id: programId }))));
 
 program
+  .command('console-admin')
+  .description('a member company’s analysts in the console')
+  .command('create')
+  .description('create a member’s first console admin; prints its one-time setup link (valid 72 h, shown once: send it to that person)')
+  .argument('<client_id>')
+  .requiredOption('--email <address>', 'the admin’s email address, used to sign in')
+  .action(run(async (clientId: string, o: { email: string }) => print(await admin().call('/admin/dashboard_user/create', { client_id: clientId, email_address: o.email }))));
+
+program
   .command('webhook-key')
   .description('the webhook signing key')
   .command('rotate')

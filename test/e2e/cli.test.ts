@@ -72,7 +72,7 @@ describe('every command explains itself', () => {
   it('--help on the CLI and on each command', async () => {
     const top = await network('--help');
     expect(top.code).toBe(0);
-    for (const command of ['client', 'program', 'webhook-key', 'dead-letter', 'shard', 'import']) expect(top.stdout).toContain(command);
+    for (const command of ['client', 'program', 'console-admin', 'webhook-key', 'dead-letter', 'shard', 'import']) expect(top.stdout).toContain(command);
     expect(top.stdout).toContain('BEACON_ADMIN_TOKEN');
 
     const commands = [
@@ -85,6 +85,7 @@ describe('every command explains itself', () => {
       ['client', 'rotate-secret'],
       ['program', 'get'],
       ['program', 'metrics'],
+      ['console-admin', 'create'],
       ['webhook-key', 'rotate'],
       ['dead-letter', 'list'],
       ['dead-letter', 'retry'],
@@ -124,6 +125,19 @@ describe('admin commands', () => {
     expect(json(await network('webhook-key', 'rotate')).key_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(json(await network('dead-letter', 'list')).dead_letters).toEqual(expect.any(Array));
     expect(json(await network('shard', 'list')).user_shards).toHaveLength(2);
+  }, 120_000);
+
+  it('a member’s first console admin: an account waiting for its one-time setup link', async () => {
+    const member = await newMember();
+    const created = json(await network('console-admin', 'create', member.client_id, '--email', 'first.admin@example.com'));
+    expect(created).toMatchObject({ client_id: member.client_id, role: 'admin', status: 'invited', email_address: 'first.admin@example.com' });
+    const setup = await fetch(created.setup_url);
+    expect(setup.status).toBe(200);
+    expect(await setup.text()).toContain('data-secret=');
+    // One account per address in a member: the deployment's refusal, as a message and an exit code.
+    const again = await network('console-admin', 'create', member.client_id, '--email', 'first.admin@example.com');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/[A-Z_]+: /);
   }, 120_000);
 
   it('says what the deployment refused, and what is missing from the environment', async () => {
