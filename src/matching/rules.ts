@@ -1,11 +1,8 @@
 /** Rules: which combinations of field codes make two identities the same person. */
-import { MATCH_FIELDS, reaches, type MatchCode, type MatchField, type MatchRule } from './codes';
-import type { MatchAnalysis } from './compare';
+import { reaches, type MatchRule } from './codes';
+import { fieldCode, MATCH_FIELDS, type MatchAnalysis } from './fields';
 
-/** The code of one field in an analysis (accounts: the best account's). */
-export function fieldCode(analysis: MatchAnalysis, field: MatchField): MatchCode {
-  return field === 'depository_accounts' ? analysis.depository_accounts.code : analysis[field];
-}
+export { fieldCode };
 
 /** Every field the rule lists reaches at least the code it asks for (`match` ≥ `partial_match`).
  * A rule that lists no field holds for nothing. */

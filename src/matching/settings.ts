@@ -1,6 +1,7 @@
 /** A program's matching settings (PRODUCT.md §5.3) and their documented defaults. */
 import { z } from 'zod';
-import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './codes';
+import { RULE_CODES, type MatchRule } from './codes';
+import { MATCH_FIELDS } from './fields';
 
 export const DuplicateRule = z
   .partialRecord(z.enum(MATCH_FIELDS), z.enum(RULE_CODES))
