@@ -6,7 +6,8 @@
  * share (no bare surname, city, IP, birth date or SSN last four). See docs/matching.md. */
 import type { Identity } from './identity';
 import { normaliseIdentity, type NormalisedIdentity } from './compare';
-import { FIELDS, MATCH_FIELDS } from './fields';
+import { FIELDS, MATCH_FIELDS, type MatchField } from './fields';
+import type { TermCounts } from './weights';
 import type { FieldDefinition } from './fields/field';
 import { nameSounds } from './fields/name';
 
@@ -15,17 +16,42 @@ export { MAX_ACCOUNT_KEYS } from './fields/depository-accounts';
 /** At most this many keys per identity. */
 export const MAX_BLOCKING_KEYS = 16;
 
-/** The keys of a normalised identity (see `normaliseIdentity`). */
-export function blockingKeysOf(identity: NormalisedIdentity): string[] {
+/** The keys of a normalised identity (see `normaliseIdentity`), each with the field that
+ * gave it: a key's count is how many identities carry that field's value (with the name's
+ * sound, for keys that carry one) — the term frequency of match weights (weights.ts). */
+export function fieldBlockingKeysOf(identity: NormalisedIdentity): Map<string, MatchField> {
   // Keys that are selective only with the name carry one of its sounds (at most 3).
   const sounds = identity.name ? nameSounds(identity.name, 3) : [];
-  const keys: string[] = [];
+  const keys = new Map<string, MatchField>();
   for (const field of MATCH_FIELDS) {
     const definition = FIELDS[field] as FieldDefinition<unknown, unknown>;
     const value = identity[field];
-    if (definition.blockingKeys && value !== null) keys.push(...definition.blockingKeys(value, sounds));
+    if (!definition.blockingKeys || value === null) continue;
+    for (const key of definition.blockingKeys(value, sounds)) {
+      if (keys.size < MAX_BLOCKING_KEYS && !keys.has(key)) keys.set(key, field);
+    }
   }
-  return [...new Set(keys)].slice(0, MAX_BLOCKING_KEYS);
+  return keys;
+}
+
+/** The keys of a normalised identity (see `normaliseIdentity`). */
+export function blockingKeysOf(identity: NormalisedIdentity): string[] {
+  return [...fieldBlockingKeysOf(identity).keys()];
+}
+
+/** The term counts of a pair (weights.ts) from the keys it shares: per field, the fewest
+ * identities carrying one of its shared keys (a key shared by the pair is carried by at least
+ * the other identity, so ≥ 1). `fieldOf` maps the subject's keys to their fields; `count`
+ * gives how many identities other than the subject carry a key (undefined: not known). */
+export function termCountsOf(shared: Iterable<string>, fieldOf: ReadonlyMap<string, MatchField>, count: (key: string) => number | undefined): TermCounts {
+  const counts: TermCounts = {};
+  for (const key of shared) {
+    const field = fieldOf.get(key);
+    const n = count(key);
+    if (!field || n === undefined) continue;
+    counts[field] = Math.min(counts[field] ?? Infinity, Math.max(1, n));
+  }
+  return counts;
 }
 
 /** The blocking keys of an identity: plain strings, to be keyed-hashed by the caller. */
