@@ -211,7 +211,7 @@ if (args.json) {
 
 if (args.sweep) {
   console.log('\nThreshold sweep (weights + guards): threshold, precision, recall, F1, hard negatives flagged');
-  for (let t = -4; t <= 24; t += 2) {
+  for (let t = 0; t <= 48; t += 4) {
     const r = measure((p) => decides(matchWeight(p.analysis, p.counts, t)));
     console.log(`  ${String(t).padStart(3)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  F1 ${r.f1.toFixed(4)}  hard ${r.hard_negatives_flagged}`);
   }

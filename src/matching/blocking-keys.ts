@@ -23,14 +23,13 @@ export function fieldBlockingKeysOf(identity: NormalisedIdentity): Map<string, M
   // Keys that are selective only with the name carry one of its sounds (at most 3).
   const sounds = identity.name ? nameSounds(identity.name, 3) : [];
   const keys = new Map<string, MatchField>();
-  for (const field of MATCH_FIELDS) {
-    const definition = FIELDS[field] as FieldDefinition<unknown, unknown>;
-    const value = identity[field];
-    if (!definition.blockingKeys || value === null) continue;
-    for (const key of definition.blockingKeys(value, sounds)) {
-      if (keys.size < MAX_BLOCKING_KEYS && !keys.has(key)) keys.set(key, field);
-    }
-  }
+  const add = (field: MatchField, found: string[]) => {
+    for (const key of found) if (keys.size < MAX_BLOCKING_KEYS && !keys.has(key)) keys.set(key, field);
+  };
+  const given = MATCH_FIELDS.flatMap((field) => (identity[field] === null ? [] : [[field, FIELDS[field] as FieldDefinition<unknown, unknown>, identity[field]] as const]));
+  // Every field's own keys first (identifiers one person has), then those with the name.
+  for (const [field, definition, value] of given) if (definition.blockingKeys) add(field, definition.blockingKeys(value!));
+  for (const [field, definition, value] of given) if (definition.nameKeys) add(field, definition.nameKeys(value!, sounds));
   return keys;
 }
 

@@ -23,6 +23,10 @@ export function matchingRule(analysis: MatchAnalysis, rules: readonly MatchRule[
 }
 
 /**
+ * The network's rules before match weights (issue 12): network matching now decides by weight
+ * with guard rules (weights.ts). Kept as the baseline the evaluation measures weights against,
+ * and as the floor of strictness for the duplicate defaults (a unit test).
+ *
  * Deployment-wide rules for matching a user against fraud reports (own and other clients').
  * Stricter than the duplicate defaults: a false hit flags an innocent person at another
  * company, and the network is far larger than one program, so a combination that is rare in

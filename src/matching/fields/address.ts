@@ -145,7 +145,7 @@ export const addressField = defineField({
   compare: compareAddress,
   // The house with a sound of the name: catches the same person with a mistyped birth date;
   // only namesakes in one house share it.
-  blockingKeys: (address, sounds) => {
+  nameKeys: (address, sounds) => {
     const place = `${address.country}:${address.postal ?? address.city}:${address.number ?? address.street}`;
     return sounds.map((sound) => `addr+name:${place}:${sound}`);
   },

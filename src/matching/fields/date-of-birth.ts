@@ -49,5 +49,5 @@ export const dateOfBirthField = defineField({
   normalise: (identity) => normaliseDateOfBirth(identity.date_of_birth),
   compare: compareDateOfBirth,
   // A date alone is shared by ~1 in 26,000 people: always with a sound of the name.
-  blockingKeys: (dob, sounds) => sounds.map((sound) => `dob+name:${dateKey(dob)}:${sound}`),
+  nameKeys: (dob, sounds) => sounds.map((sound) => `dob+name:${dateKey(dob)}:${sound}`),
 });

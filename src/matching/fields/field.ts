@@ -11,9 +11,12 @@ export interface FieldDefinition<Normalised, Result> {
   compare(a: Normalised, b: Normalised): Result;
   /** The field's code in a result; only needed when the result is more than a code. */
   code?(result: Result): MatchCode;
-  /** Index keys of a given value, as plain strings; `sounds` are the name's phonetic codes,
-   * for keys that are selective only together with the name. Omitted: the field is never a key. */
-  blockingKeys?(value: NonNullable<Normalised>, sounds: string[]): string[];
+  /** Index keys of a given value that are selective alone (one person's or one household's),
+   * as plain strings. Omitted: none. */
+  blockingKeys?(value: NonNullable<Normalised>): string[];
+  /** Index keys selective only together with the name: `sounds` are its phonetic codes.
+   * They come after every field's own keys. Omitted: none. */
+  nameKeys?(value: NonNullable<Normalised>, sounds: string[]): string[];
 }
 
 /** Types a field definition; a result that is not a code needs its `code`. */

@@ -41,11 +41,10 @@ export function compareIdNumber(a: NormalisedIdNumber | null, b: NormalisedIdNum
 export const idNumberField = defineField({
   normalise: (identity) => normaliseIdNumber(identity.id_number),
   compare: compareIdNumber,
-  blockingKeys: (id, sounds) => {
-    const keys = id.type !== 'us_ssn_last_4' ? [`id:${id.type}:${id.value}`] : [];
-    // 10,000 values only: the last four of an SSN is found together with a sound of the name.
+  blockingKeys: (id) => (id.type !== 'us_ssn_last_4' ? [`id:${id.type}:${id.value}`] : []),
+  // 10,000 values only: the last four of an SSN is found together with a sound of the name.
+  nameKeys: (id, sounds) => {
     const last4 = ssnLast4(id);
-    if (last4) for (const sound of sounds.slice(0, 2)) keys.push(`ssn4+name:${last4}:${sound}`);
-    return keys;
+    return last4 ? sounds.slice(0, 2).map((sound) => `ssn4+name:${last4}:${sound}`) : [];
   },
 });
