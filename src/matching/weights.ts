@@ -77,7 +77,10 @@ export function matchWeight(analysis: MatchAnalysis, counts: TermCounts = {}, th
  * Guard rules: pairs the weight alone would take that are known to be different people.
  * - `given_name_differs`: twins, and household members (one home, one home line, a joint
  *   account) share nearly everything but the given name. A wholly different name counts only
- *   with the birth date and a document or mailbox of one person (a name changed at marriage).
+ *   with the birth date and a document or mailbox of one person (a name changed at marriage);
+ *   within one program (duplicates) also with the mailbox and the phone or document together
+ *   (a re-registration under another name keeps them; across the network a couple may share
+ *   a mailbox and a home line).
  * - `birth_date_differs`: a parent and child (Jr./Sr.) share name and address, namesakes the
  *   name; their birth dates disagree beyond a keying slip. Only the same document or mailbox
  *   (one person's, never a family's) overrides: a birth date mistyped in its decade.
@@ -91,7 +94,9 @@ export type Guard = 'given_name_differs' | 'birth_date_differs' | 'birth_date_un
 export function guardOf(analysis: MatchAnalysis, scope: 'network' | 'duplicates' = 'network'): Guard | null {
   const code = (field: MatchField) => fieldCode(analysis, field);
   const document = code('id_number') === 'match';
-  if (code('name') === 'no_match' && !(code('date_of_birth') === 'match' && (document || code('email_address') === 'match'))) return 'given_name_differs';
+  const mailbox = code('email_address') === 'match';
+  const renamed = (code('date_of_birth') === 'match' && (document || mailbox)) || (scope === 'duplicates' && mailbox && (document || code('phone_number') === 'match'));
+  if (code('name') === 'no_match' && !renamed) return 'given_name_differs';
   if (code('date_of_birth') === 'no_match' && !document && code('email_address') !== 'match') return 'birth_date_differs';
   const personal = (field: MatchField) => code(field) === 'match' || code(field) === 'partial_match';
   const household = scope === 'duplicates' && (code('phone_number') === 'match' || code('depository_accounts') === 'match');

@@ -113,6 +113,11 @@ describe('guards keep the known hard negatives out, however high the weight', ()
     const analysis = { ...compareIdentities(married, leslie()), name: 'no_match' as const };
     expect(guardOf(analysis)).toBeNull();
     expect(guardOf({ ...analysis, id_number: 'no_match' })).toBe('given_name_differs');
+    // Mailbox and phone without the birth date: a re-registration within a program, but across
+    // the network what a couple sharing a mailbox and a home line look like.
+    const contacts = { ...analysis, date_of_birth: 'no_data' as const, id_number: 'no_data' as const, email_address: 'match' as const, phone_number: 'match' as const };
+    expect(guardOf(contacts, 'duplicates')).toBeNull();
+    expect(guardOf(contacts, 'network')).toBe('given_name_differs');
   });
 
   it('within a program, a phone or account that agrees exactly stands in for an unknown birth date', () => {
