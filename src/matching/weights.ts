@@ -58,6 +58,8 @@ export function fieldWeight(field: MatchField, level: MatchCode, termCount?: num
   const p = data.fields[field];
   if (level === 'no_data' || !p) return { field, level, weight: 0 };
   let weight = log2(p.m[level] / p.u[level]);
+  // A near agreement never weighs more than an exact one (rare levels' u are barely measured).
+  if (level === 'partial_match') weight = Math.min(weight, log2(p.m.match / p.u.match));
   if (level === 'match' && termCount !== undefined && termCount > 1) {
     weight -= log2(termCount);
     return { field, level, weight: round(weight), term_count: termCount };
