@@ -95,7 +95,7 @@ async function main() {
     // Network: each syndication of the evaluation program names its own report.
     const networkPairs = new Set<string>();
     for (const id of await detectedEvents(call, credentials, 'REPORT_SYNDICATION_CREATED', 'beacon_report_syndication_id')) {
-      const { beacon_report_syndication: s } = await call.api(credentials, '/beacon/report_syndication/get', { beacon_report_syndication_id: id });
+      const s = await call.api(credentials, '/beacon/report_syndication/get', { beacon_report_syndication_id: id });
       const user = recordOf.get(s.beacon_user_id);
       const reported = reportOf.get(s.report.id);
       if (user !== undefined && reported !== undefined && user !== reported) networkPairs.add(`${reported}>${user}`);
