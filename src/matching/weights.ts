@@ -84,8 +84,9 @@ export function matchWeight(analysis: MatchAnalysis, counts: TermCounts = {}, th
  *   (a re-registration under another name keeps them; across the network a couple may share
  *   a mailbox and a home line).
  * - `birth_date_differs`: a parent and child (Jr./Sr.) share name and address, namesakes the
- *   name; their birth dates disagree beyond a keying slip. Only the same document or mailbox
- *   (one person's, never a family's) overrides: a birth date mistyped in its decade.
+ *   name; their birth dates disagree beyond a keying slip. Only the same document, or the same
+ *   mailbox (one person's, never a family's) where the documents do not disagree too,
+ *   overrides: a birth date mistyped in its decade.
  * - `birth_date_unknown`: with a birth date on one side only, name and home (and the home's
  *   phone, network or joint account) are what a parent and child share: it takes a document
  *   or a mailbox, which are one person's, to agree at least nearly. Within one program
@@ -99,7 +100,7 @@ export function guardOf(analysis: MatchAnalysis, scope: 'network' | 'duplicates'
   const mailbox = code('email_address') === 'match';
   const renamed = (code('date_of_birth') === 'match' && (document || mailbox)) || (scope === 'duplicates' && mailbox && (document || code('phone_number') === 'match'));
   if (code('name') === 'no_match' && !renamed) return 'given_name_differs';
-  if (code('date_of_birth') === 'no_match' && !document && code('email_address') !== 'match') return 'birth_date_differs';
+  if (code('date_of_birth') === 'no_match' && !document && !(mailbox && code('id_number') !== 'no_match')) return 'birth_date_differs';
   const personal = (field: MatchField) => code(field) === 'match' || code(field) === 'partial_match';
   const household = scope === 'duplicates' && (code('phone_number') === 'match' || code('depository_accounts') === 'match');
   if (code('date_of_birth') === 'no_data' && !personal('id_number') && !personal('email_address') && !household) return 'birth_date_unknown';

@@ -97,6 +97,9 @@ describe('guards keep the known hard negatives out, however high the weight', ()
     const w = networkWeight(compareIdentities(parent, leslie()));
     expect(w.weight).toBeGreaterThanOrEqual(NETWORK_THRESHOLD);
     expect(w.guard).toBe('birth_date_differs');
+    // The same mailbox stands in for a mistyped birth date, unless the documents disagree too.
+    expect(guardOf(compareIdentities({ ...parent, email_address: leslie().email_address, id_number: null }, leslie()))).toBeNull();
+    expect(guardOf(compareIdentities({ ...parent, email_address: leslie().email_address }, leslie()))).toBe('birth_date_differs');
     const unknown = networkWeight(compareIdentities({ ...parent, date_of_birth: null }, leslie()));
     expect(unknown.guard).toBe('birth_date_unknown');
     expect(decides(unknown)).toBe(false);
