@@ -13,7 +13,14 @@ const hex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => 
 const credentials = () => ({ 'PLAID-CLIENT-ID': hex(12), 'PLAID-SECRET': hex(15) });
 
 const FLOODS = [
-  { label: 'the same wrong credentials', headers: ((fixed) => () => fixed)(credentials()), path: '/beacon/user/get' },
+  {
+    label: 'the same wrong credentials',
+    headers: (
+      (fixed) => () =>
+        fixed
+    )(credentials()),
+    path: '/beacon/user/get',
+  },
   { label: 'new wrong credentials each time', headers: credentials, path: '/beacon/user/get' },
   { label: 'a wrong operator token', headers: () => ({ authorization: `Bearer ${hex(24)}` }), path: '/admin/client/list' },
   { label: 'no credentials', headers: () => ({}), path: '/beacon/user/get' },

@@ -118,10 +118,12 @@ export function clientOf(url) {
 
 /** The Beacon-D1-Usage header: `round_trips=4; object_round_trips=2; rows_read=31; …`. */
 function parseUsage(header) {
-  return Object.fromEntries((header ?? '').split(';').flatMap((pair) => {
-    const [name, value] = pair.trim().split('=');
-    return name && value !== undefined ? [[name, Number(value)]] : [];
-  }));
+  return Object.fromEntries(
+    (header ?? '').split(';').flatMap((pair) => {
+      const [name, value] = pair.trim().split('=');
+      return name && value !== undefined ? [[name, Number(value)]] : [];
+    }),
+  );
 }
 
 /** The mean D1 cost of `count` creates of new people in a member's program. */
@@ -140,7 +142,13 @@ export async function databaseSizes(url) {
   const { admin } = clientOf(url);
   const { control, user_shards, index_shards } = await admin('/admin/shard/list');
   const total = (list) => list.reduce((sum, s) => sum + s.size_bytes, 0);
-  return { control: control.size_bytes, users: user_shards.map((s) => s.size_bytes), index: index_shards.map((s) => s.size_bytes), userTotal: total(user_shards), indexTotal: total(index_shards) };
+  return {
+    control: control.size_bytes,
+    users: user_shards.map((s) => s.size_bytes),
+    index: index_shards.map((s) => s.size_bytes),
+    userTotal: total(user_shards),
+    indexTotal: total(index_shards),
+  };
 }
 
 export const apiHeaders = (credentials) => ({ 'PLAID-CLIENT-ID': credentials.client_id, 'PLAID-SECRET': credentials.secret });
@@ -162,7 +170,14 @@ export async function newMembers(url, count) {
 }
 
 const GIVEN = ['Leslie', 'Ann', 'April', 'Ron', 'Tom', 'Donna', 'Ben', 'Chris', 'Jerry', 'Andy', 'Mona', 'Craig', 'Tammy', 'Ethel', 'Dennis'];
-const CITIES = [['Pawnee', 'IN'], ['Eagleton', 'IN'], ['Indianapolis', 'IN'], ['Chicago', 'IL'], ['Boston', 'MA'], ['Denver', 'CO']];
+const CITIES = [
+  ['Pawnee', 'IN'],
+  ['Eagleton', 'IN'],
+  ['Indianapolis', 'IN'],
+  ['Chicago', 'IL'],
+  ['Boston', 'MA'],
+  ['Denver', 'CO'],
+];
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
 /** A small deterministic generator, so runs are repeatable. */

@@ -23,7 +23,11 @@ export async function benchNetwork({ ours }) {
       await Promise.all(
         members.map(async (member, m) => {
           const copies = Math.floor(n / MEMBERS) + (m < n % MEMBERS ? 1 : 0);
-          const ids = await importPeople(ours, member, copies, rand, `victim-${n}-${m}`, (i) => ({ ...target, email_address: `copy.${n}.${m}.${i}@example.net`, phone_number: null }));
+          const ids = await importPeople(ours, member, copies, rand, `victim-${n}-${m}`, (i) => ({
+            ...target,
+            email_address: `copy.${n}.${m}.${i}@example.net`,
+            phone_number: null,
+          }));
           return ids.map((id) => ({ member, id, shard: shardOf.get(member.programId) }));
         }),
       )
@@ -32,7 +36,12 @@ export async function benchNetwork({ ours }) {
     await api(reporter.credentials, '/beacon/report/create', { beacon_user_id: reported.id, type: 'stolen', fraud_date: '2024-01-01' });
     const returned = Date.now();
     const seconds = await untilSyndicated(ours, victims, returned);
-    rows.push({ 'matching users': n.toLocaleString('en'), members: Math.min(n, MEMBERS), 'user shards': new Set(victims.map((v) => v.shard)).size, 'last syndication after': ms(seconds * 1000) });
+    rows.push({
+      'matching users': n.toLocaleString('en'),
+      members: Math.min(n, MEMBERS),
+      'user shards': new Set(victims.map((v) => v.shard)).size,
+      'last syndication after': ms(seconds * 1000),
+    });
   }
   printTable('Network fan-out: report created → last syndication stored', rows);
   return rows;

@@ -15,7 +15,16 @@ import { benchScale } from './scale.mjs';
 import { benchUsers } from './users.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
-const SECTIONS = { users: benchUsers, program: benchProgram, scale: benchScale, network: benchNetwork, hostile: benchHostile, flood: benchFlood, webhooks: benchWebhooks, cli: benchCli };
+const SECTIONS = {
+  users: benchUsers,
+  program: benchProgram,
+  scale: benchScale,
+  network: benchNetwork,
+  hostile: benchHostile,
+  flood: benchFlood,
+  webhooks: benchWebhooks,
+  cli: benchCli,
+};
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in SECTIONS));

@@ -37,9 +37,11 @@ export async function benchWebhooks({ ours }) {
     const batch = users.slice(0, EVENTS);
     let next = 0;
     const throughput = await measure(ours, receiver, batch, (review) =>
-      Promise.all(Array.from({ length: LOAD.connections }, async () => {
-        while (next < batch.length) await review(batch[next++]);
-      })),
+      Promise.all(
+        Array.from({ length: LOAD.connections }, async () => {
+          while (next < batch.length) await review(batch[next++]);
+        }),
+      ),
     );
     await receiver.settle();
 

@@ -63,8 +63,17 @@ async function main() {
     // The reported: the anchors of hard negatives first, then other people, one original each.
     const originals = new Map(records.flatMap((r, i) => (r.kind === 'original' ? [[r.personId, i] as const] : [])));
     const anchors = [...new Set(records.flatMap((r) => (r.anchorPersonId ? [r.anchorPersonId] : [])))];
-    const chosen = [...new Set([...anchors, ...originals.keys()])].slice(0, Number(args.reported)).map((p) => originals.get(p)!).filter((i) => i !== undefined);
-    const reportedUsers = await load(call, credentials, reports.id, chosen.map((i) => ({ ...records[i]!, id: `reported-${records[i]!.id}` })), Number(args.concurrency));
+    const chosen = [...new Set([...anchors, ...originals.keys()])]
+      .slice(0, Number(args.reported))
+      .map((p) => originals.get(p)!)
+      .filter((i) => i !== undefined);
+    const reportedUsers = await load(
+      call,
+      credentials,
+      reports.id,
+      chosen.map((i) => ({ ...records[i]!, id: `reported-${records[i]!.id}` })),
+      Number(args.concurrency),
+    );
     const reportOf = new Map<string, number>();
     await paced(chosen.length, Number(args.concurrency), async (k) => {
       const made = await call.api(credentials, '/beacon/report/create', { beacon_user_id: reportedUsers[k]!, type: 'stolen', fraud_date: '2024-03-01' });
@@ -185,7 +194,16 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
     const recall = ratio(tp, truth.size);
     const flagged = new Set(falsePairs.flatMap(flaggedOf));
     const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
-    return { detected: detected.size, correct: tp, truth: truth.size, precision, recall, f1: (2 * precision * recall) / (precision + recall || 1), hardFlagged, hardNegativeFalseFlagRate: ratio(hardFlagged, hard.length) };
+    return {
+      detected: detected.size,
+      correct: tp,
+      truth: truth.size,
+      precision,
+      recall,
+      f1: (2 * precision * recall) / (precision + recall || 1),
+      hardFlagged,
+      hardNegativeFalseFlagRate: ratio(hardFlagged, hard.length),
+    };
   };
   const both = (key: string) => key.split(':').map(Number);
   // Network: pairs (reported record > loaded record), the loaded copy of the reported one left out.
@@ -230,8 +248,12 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
   }
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (name: string, s: ReturnType<typeof score>) =>
-    console.log(`| ${name} | ${s.precision.toFixed(4)} (${s.correct} / ${s.detected}) | ${s.recall.toFixed(4)} (${s.correct} / ${s.truth}) | ${s.f1.toFixed(4)} | ${pct(s.hardNegativeFalseFlagRate)} (${s.hardFlagged} / ${hard.length}) |`);
-  console.log(`Matching through the API — ${result.people.toLocaleString('en')} people (seed ${result.seed}), ${result.records.toLocaleString('en')} records; ${network.chosen.length} people reported`);
+    console.log(
+      `| ${name} | ${s.precision.toFixed(4)} (${s.correct} / ${s.detected}) | ${s.recall.toFixed(4)} (${s.correct} / ${s.truth}) | ${s.f1.toFixed(4)} | ${pct(s.hardNegativeFalseFlagRate)} (${s.hardFlagged} / ${hard.length}) |`,
+    );
+  console.log(
+    `Matching through the API — ${result.people.toLocaleString('en')} people (seed ${result.seed}), ${result.records.toLocaleString('en')} records; ${network.chosen.length} people reported`,
+  );
   console.log('');
   console.log('| decision | precision | recall | F1 | hard negatives flagged |');
   console.log('| --- | --- | --- | --- | --- |');

@@ -51,7 +51,7 @@ const levelsOf = (i: number, j: number) => {
 
 // u: random pairs of different people.
 let state = Number(args.seed) * 2654435761;
-const random = () => ((state = (Math.imul(state ^ (state >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
+const random = () => (state = (Math.imul(state ^ (state >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32;
 const uCounts = zero();
 for (let n = 0; n < Number(args['random-pairs']); ) {
   const [i, j] = [Math.floor(random() * records.length), Math.floor(random() * records.length)];

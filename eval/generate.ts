@@ -68,29 +68,124 @@ export interface Dataset {
 
 type Country = 'US' | 'CA' | 'GB' | 'DE' | 'FR' | 'MX';
 const COUNTRIES: { value: Country; weight: number }[] = [
-  { value: 'US', weight: 85 }, { value: 'CA', weight: 4 }, { value: 'GB', weight: 4 },
-  { value: 'DE', weight: 2 }, { value: 'FR', weight: 2 }, { value: 'MX', weight: 3 },
+  { value: 'US', weight: 85 },
+  { value: 'CA', weight: 4 },
+  { value: 'GB', weight: 4 },
+  { value: 'DE', weight: 2 },
+  { value: 'FR', weight: 2 },
+  { value: 'MX', weight: 3 },
 ];
 
 /** The most frequent US surnames and given names (Census / SSA), so that collisions of
  * common names occur as they do in real programs. */
-const COMMON_FAMILY = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson'];
-const COMMON_GIVEN_MALE = ['James', 'Robert', 'John', 'Michael', 'David', 'William', 'Richard', 'Joseph', 'Thomas', 'Christopher', 'Charles', 'Daniel', 'Matthew', 'Anthony', 'Mark'];
+const COMMON_FAMILY = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+];
+const COMMON_GIVEN_MALE = [
+  'James',
+  'Robert',
+  'John',
+  'Michael',
+  'David',
+  'William',
+  'Richard',
+  'Joseph',
+  'Thomas',
+  'Christopher',
+  'Charles',
+  'Daniel',
+  'Matthew',
+  'Anthony',
+  'Mark',
+];
 const COMMON_GIVEN_FEMALE = ['Mary', 'Patricia', 'Jennifer', 'Linda', 'Elizabeth', 'Barbara', 'Susan', 'Jessica', 'Sarah', 'Karen', 'Lisa', 'Nancy', 'Betty', 'Margaret', 'Sandra'];
 const EMAIL_DOMAINS = [
-  { value: 'gmail.com', weight: 40 }, { value: 'yahoo.com', weight: 14 }, { value: 'hotmail.com', weight: 8 },
-  { value: 'outlook.com', weight: 7 }, { value: 'icloud.com', weight: 6 }, { value: 'aol.com', weight: 3 },
+  { value: 'gmail.com', weight: 40 },
+  { value: 'yahoo.com', weight: 14 },
+  { value: 'hotmail.com', weight: 8 },
+  { value: 'outlook.com', weight: 7 },
+  { value: 'icloud.com', weight: 6 },
+  { value: 'aol.com', weight: 3 },
   { value: '', weight: 22 },
 ];
 const SUFFIX_ABBREVIATIONS: Record<string, string> = {
-  Street: 'St', Avenue: 'Ave', Road: 'Rd', Drive: 'Dr', Lane: 'Ln', Court: 'Ct', Boulevard: 'Blvd', Place: 'Pl',
-  Terrace: 'Ter', Circle: 'Cir', Parkway: 'Pkwy', Highway: 'Hwy', Square: 'Sq', Trail: 'Trl', North: 'N',
-  South: 'S', East: 'E', West: 'W', Apartment: 'Apt', Suite: 'Ste',
+  Street: 'St',
+  Avenue: 'Ave',
+  Road: 'Rd',
+  Drive: 'Dr',
+  Lane: 'Ln',
+  Court: 'Ct',
+  Boulevard: 'Blvd',
+  Place: 'Pl',
+  Terrace: 'Ter',
+  Circle: 'Cir',
+  Parkway: 'Pkwy',
+  Highway: 'Hwy',
+  Square: 'Sq',
+  Trail: 'Trl',
+  North: 'N',
+  South: 'S',
+  East: 'E',
+  West: 'W',
+  Apartment: 'Apt',
+  Suite: 'Ste',
 };
 const KEYBOARD_NEIGHBOURS: Record<string, string> = {
-  a: 'qwsz', b: 'vghn', c: 'xdfv', d: 'serfcx', e: 'wsdr', f: 'drtgvc', g: 'ftyhbv', h: 'gyujnb', i: 'ujko', j: 'huikmn',
-  k: 'jiolm', l: 'kop', m: 'njk', n: 'bhjm', o: 'iklp', p: 'ol', q: 'wa', r: 'edft', s: 'awedxz', t: 'rfgy', u: 'yhji',
-  v: 'cfgb', w: 'qase', x: 'zsdc', y: 'tghu', z: 'asx',
+  a: 'qwsz',
+  b: 'vghn',
+  c: 'xdfv',
+  d: 'serfcx',
+  e: 'wsdr',
+  f: 'drtgvc',
+  g: 'ftyhbv',
+  h: 'gyujnb',
+  i: 'ujko',
+  j: 'huikmn',
+  k: 'jiolm',
+  l: 'kop',
+  m: 'njk',
+  n: 'bhjm',
+  o: 'iklp',
+  p: 'ol',
+  q: 'wa',
+  r: 'edft',
+  s: 'awedxz',
+  t: 'rfgy',
+  u: 'yhji',
+  v: 'cfgb',
+  w: 'qase',
+  x: 'zsdc',
+  y: 'tghu',
+  z: 'asx',
 };
 
 interface Person {
@@ -174,12 +269,21 @@ class Generator {
   }
 
   emailLocal(given: string, family: string): string {
-    const ascii = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+    const ascii = (s: string) =>
+      s
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '');
     const [g, fam] = [ascii(given) || 'user', ascii(family) || 'mail'];
     const n = String(this.f.number.int({ min: 1, max: 9999 }));
     return this.weighted([
-      { value: `${g}.${fam}`, weight: 3 }, { value: `${g}${fam}`, weight: 2 }, { value: `${g[0]}${fam}`, weight: 2 },
-      { value: `${g}.${fam}${n}`, weight: 2 }, { value: `${g}${n}`, weight: 1 }, { value: `${fam}.${g}`, weight: 1 },
+      { value: `${g}.${fam}`, weight: 3 },
+      { value: `${g}${fam}`, weight: 2 },
+      { value: `${g[0]}${fam}`, weight: 2 },
+      { value: `${g}.${fam}${n}`, weight: 2 },
+      { value: `${g}${n}`, weight: 1 },
+      { value: `${fam}.${g}`, weight: 1 },
       { value: `${this.f.word.adjective()}${g}${n}`.replace(/[^a-z0-9]/g, ''), weight: 1 },
     ]);
   }
@@ -215,11 +319,16 @@ class Generator {
     const r = (pattern: string) => this.f.helpers.fromRegExp(pattern);
     switch (country) {
       case 'US':
-      case 'CA': return `+1${r('[2-9][0-9]{2}[2-9][0-9]{6}')}`;
-      case 'GB': return `+447${r('[1-9][0-9]{8}')}`;
-      case 'DE': return `+4915${r('[1-9][0-9]{8}')}`;
-      case 'FR': return `+336${r('[0-9]{8}')}`;
-      case 'MX': return `+52${r('[2-9][0-9]{9}')}`;
+      case 'CA':
+        return `+1${r('[2-9][0-9]{2}[2-9][0-9]{6}')}`;
+      case 'GB':
+        return `+447${r('[1-9][0-9]{8}')}`;
+      case 'DE':
+        return `+4915${r('[1-9][0-9]{8}')}`;
+      case 'FR':
+        return `+336${r('[0-9]{8}')}`;
+      case 'MX':
+        return `+52${r('[2-9][0-9]{9}')}`;
     }
   }
 
@@ -243,9 +352,12 @@ class Generator {
           { value: null, weight: 35 },
         ]);
       }
-      case 'CA': return this.chance(0.5) ? { type: 'ca_sin', value: this.f.string.numeric(9) } : null;
-      case 'MX': return this.chance(0.6) ? { type: 'mx_curp', value: this.f.string.alphanumeric({ length: 18, casing: 'upper' }) } : null;
-      default: return null;
+      case 'CA':
+        return this.chance(0.5) ? { type: 'ca_sin', value: this.f.string.numeric(9) } : null;
+      case 'MX':
+        return this.chance(0.6) ? { type: 'mx_curp', value: this.f.string.alphanumeric({ length: 18, casing: 'upper' }) } : null;
+      default:
+        return null;
     }
   }
 
@@ -312,8 +424,12 @@ class Generator {
         chars[i] = c === lower ? n : n.toUpperCase();
         break;
       }
-      case 'delete': chars.splice(i, 1); break;
-      case 'insert': chars.splice(i, 0, lower); break;
+      case 'delete':
+        chars.splice(i, 1);
+        break;
+      case 'insert':
+        chars.splice(i, 0, lower);
+        break;
       case 'transpose': {
         const j = i + 1 < chars.length ? i + 1 : i - 1;
         [chars[i], chars[j]] = [chars[j]!, chars[i]!];
@@ -327,7 +443,11 @@ class Generator {
   dateTypo(dob: string): string {
     for (let attempt = 0; attempt < 20; attempt++) {
       const digits = [...dob.replace(/-/g, '')];
-      const part = this.weighted([{ value: 'day', weight: 5 }, { value: 'month', weight: 3 }, { value: 'year', weight: 2 }]);
+      const part = this.weighted([
+        { value: 'day', weight: 5 },
+        { value: 'month', weight: 3 },
+        { value: 'year', weight: 2 },
+      ]);
       const [from, to] = part === 'year' ? [2, 4] : part === 'month' ? [4, 6] : [6, 8];
       const i = this.f.number.int({ min: from, max: to - 1 });
       if (this.chance(0.3) && i + 1 < to) [digits[i], digits[i + 1]] = [digits[i + 1]!, digits[i]!];
@@ -355,7 +475,11 @@ class Generator {
   reentry(person: Person): LabelledRecord {
     const id: Identity = structuredClone(person.identity);
     const applied: string[] = [];
-    const count = this.weighted([{ value: 1, weight: 45 }, { value: 2, weight: 35 }, { value: 3, weight: 20 }]);
+    const count = this.weighted([
+      { value: 1, weight: 45 },
+      { value: 2, weight: 35 },
+      { value: 3, weight: 20 },
+    ]);
     const corruptions = this.corruptions(person, id);
     for (const name of this.f.helpers.shuffle([...corruptions.keys()])) {
       if (applied.length >= count) break;
@@ -434,10 +558,19 @@ class Generator {
     });
     c.set('name_format', () => {
       const v = this.pick(['upper', 'lower', 'middle', 'accents'] as const);
-      if (v === 'upper') { name.given_name = name.given_name.toUpperCase(); name.family_name = name.family_name.toUpperCase(); }
-      if (v === 'lower') { name.given_name = name.given_name.toLowerCase(); name.family_name = name.family_name.toLowerCase(); }
+      if (v === 'upper') {
+        name.given_name = name.given_name.toUpperCase();
+        name.family_name = name.family_name.toUpperCase();
+      }
+      if (v === 'lower') {
+        name.given_name = name.given_name.toLowerCase();
+        name.family_name = name.family_name.toLowerCase();
+      }
       if (v === 'middle') name.given_name = `${name.given_name} ${this.locales[person.country].person.middleName(person.sex)}`;
-      if (v === 'accents') { name.given_name = name.given_name.normalize('NFKD').replace(/\p{M}/gu, ''); name.family_name = name.family_name.normalize('NFKD').replace(/\p{M}/gu, ''); }
+      if (v === 'accents') {
+        name.given_name = name.given_name.normalize('NFKD').replace(/\p{M}/gu, '');
+        name.family_name = name.family_name.normalize('NFKD').replace(/\p{M}/gu, '');
+      }
       return true;
     });
     if (id.date_of_birth) {
@@ -460,13 +593,22 @@ class Generator {
     }
     if (id.address) {
       const address = id.address;
-      c.set('address_abbreviated', () => { address.street = this.abbreviate(address.street); return true; });
+      c.set('address_abbreviated', () => {
+        address.street = this.abbreviate(address.street);
+        return true;
+      });
       c.set('address_unit', () => {
         address.street2 = this.chance(0.8) || !address.street2 ? this.locales[person.country].location.secondaryAddress().slice(0, 50) : null;
         return true;
       });
-      c.set('address_moved', () => { id.address = this.address(person.country); return true; });
-      c.set('address_missing', () => { id.address = null; return true; });
+      c.set('address_moved', () => {
+        id.address = this.address(person.country);
+        return true;
+      });
+      c.set('address_missing', () => {
+        id.address = null;
+        return true;
+      });
     }
     if (id.email_address) {
       const email = id.email_address;
@@ -479,19 +621,36 @@ class Generator {
       c.set('email_alias', () => {
         const [local, domain] = email.split('@') as [string, string];
         if (domain !== 'gmail.com') return false;
-        id.email_address = this.chance(0.5) ? `${local.replace(/\./g, '')}+${this.f.word.noun().replace(/[^a-z]/g, '')}@${domain}` : `${local.replace(/\./g, '').replace(/^(.{3})/, '$1.')}@${domain}`;
+        id.email_address = this.chance(0.5)
+          ? `${local.replace(/\./g, '')}+${this.f.word.noun().replace(/[^a-z]/g, '')}@${domain}`
+          : `${local.replace(/\./g, '').replace(/^(.{3})/, '$1.')}@${domain}`;
         return id.email_address !== email;
       });
-      c.set('email_new', () => { id.email_address = this.email(name.given_name, name.family_name); return true; });
-      c.set('email_missing', () => { id.email_address = null; return true; });
+      c.set('email_new', () => {
+        id.email_address = this.email(name.given_name, name.family_name);
+        return true;
+      });
+      c.set('email_missing', () => {
+        id.email_address = null;
+        return true;
+      });
     }
     if (id.phone_number) {
-      c.set('phone_new', () => { id.phone_number = this.phone(person.country); return true; });
-      c.set('phone_missing', () => { id.phone_number = null; return true; });
+      c.set('phone_new', () => {
+        id.phone_number = this.phone(person.country);
+        return true;
+      });
+      c.set('phone_missing', () => {
+        id.phone_number = null;
+        return true;
+      });
     }
     if (id.id_number) {
       const idn = id.id_number;
-      c.set('id_missing', () => { id.id_number = null; return true; });
+      c.set('id_missing', () => {
+        id.id_number = null;
+        return true;
+      });
       c.set('id_last4', () => {
         if (idn.type !== 'us_ssn') return false;
         id.id_number = { type: 'us_ssn_last_4', value: idn.value.slice(-4) };
@@ -507,7 +666,10 @@ class Generator {
       });
     }
     if (id.depository_accounts.length > 0) {
-      c.set('accounts_new', () => { id.depository_accounts = [this.account()]; return true; });
+      c.set('accounts_new', () => {
+        id.depository_accounts = [this.account()];
+        return true;
+      });
       c.set('accounts_missing', () => {
         if (id.date_of_birth === null) return false; // the API requires one of the two
         id.depository_accounts = [];

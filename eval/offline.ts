@@ -83,7 +83,18 @@ function measure(decide: Decision) {
       const kindFlagged = records.filter((r, i) => r.kind === kind && flagged.has(i)).length;
       const found = involving(kind, keysOfPairs(detected));
       const tp = involving(kind, keysOfPairs(correct));
-      return [kind, { records: total, true_pairs: involving(kind, truePairs), detected: found, correct: tp, ...score(tp, found, involving(kind, truePairs)), flagged: kindFlagged, false_flag_rate: ratio(kindFlagged, total) }];
+      return [
+        kind,
+        {
+          records: total,
+          true_pairs: involving(kind, truePairs),
+          detected: found,
+          correct: tp,
+          ...score(tp, found, involving(kind, truePairs)),
+          flagged: kindFlagged,
+          false_flag_rate: ratio(kindFlagged, total),
+        },
+      ];
     }),
   );
   const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
@@ -182,17 +193,25 @@ if (args.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   const f4 = (x: number) => x.toFixed(4);
-  console.log(`Matching, offline — ${people} people (seed ${seed}): ${records.length} records, ${hard.length} hard negatives, ${truePairs.size} true pairs, ${pairs.length} compared pairs`);
+  console.log(
+    `Matching, offline — ${people} people (seed ${seed}): ${records.length} records, ${hard.length} hard negatives, ${truePairs.size} true pairs, ${pairs.length} compared pairs`,
+  );
   console.log('');
   console.log('| decision | precision | recall | F1 | hard-negative false-flag rate |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const [name, r] of Object.entries(results)) {
-    console.log(`| ${name} | ${f4(r.precision)} (${r.correct} / ${r.detected}) | ${f4(r.recall)} (${r.correct} / ${truePairs.size}) | ${f4(r.f1)} | ${pct(r.hard_negative_false_flag_rate)} (${r.hard_negatives_flagged} / ${hard.length}) |`);
+    console.log(
+      `| ${name} | ${f4(r.precision)} (${r.correct} / ${r.detected}) | ${f4(r.recall)} (${r.correct} / ${truePairs.size}) | ${f4(r.f1)} | ${pct(r.hard_negative_false_flag_rate)} (${r.hard_negatives_flagged} / ${hard.length}) |`,
+    );
   }
   console.log('');
   console.log('By kind of record (a pair counts for the kind of each of its records): precision / recall / F1 where it has true pairs; records of the kind in a false pair');
   console.log(`| kind | records | true pairs | ${Object.keys(results).join(' | ')} |`);
-  console.log(`| --- | --- | --- | ${Object.keys(results).map(() => '---').join(' | ')} |`);
+  console.log(
+    `| --- | --- | --- | ${Object.keys(results)
+      .map(() => '---')
+      .join(' | ')} |`,
+  );
   for (const kind of KINDS) {
     const cells = Object.values(results).map((r) => {
       const k = r.by_kind[kind]!;
@@ -204,9 +223,18 @@ if (args.json) {
   }
   console.log('');
   console.log(`Blocking recall (pairs satisfying a default or network rule that share a key): ${pct(blockingRecall)} (${shared.size} / ${ruleSatisfying.size})`);
-  console.log(`Keys per identity: mean ${report.keys_per_identity.mean.toFixed(1)}, max ${report.keys_per_identity.max}; candidates per check: mean ${report.candidates_per_check.mean.toFixed(2)}, p99 ${report.candidates_per_check.p99}, max ${report.candidates_per_check.max}`);
-  console.log(`Time per check (keys, lookups, compare): mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms`);
-  console.log(`Largest key bucket, by kind of key: ${[...largest].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `Keys per identity: mean ${report.keys_per_identity.mean.toFixed(1)}, max ${report.keys_per_identity.max}; candidates per check: mean ${report.candidates_per_check.mean.toFixed(2)}, p99 ${report.candidates_per_check.p99}, max ${report.candidates_per_check.max}`,
+  );
+  console.log(
+    `Time per check (keys, lookups, compare): mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms`,
+  );
+  console.log(
+    `Largest key bucket, by kind of key: ${[...largest]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 if (args.sweep) {
@@ -223,7 +251,9 @@ if (examples > 0) {
     for (const [i, j] of list.slice(0, examples)) {
       const [a, b] = [records[i]!, records[j]!];
       const analysis = compareNormalised(normalised[i]!, normalised[j]!);
-      console.log(`- ${a.kind}${a.corruptions.length ? `(${a.corruptions.join(',')})` : ''} vs ${b.kind}${b.corruptions.length ? `(${b.corruptions.join(',')})` : ''}: weight ${matchWeight(analysis).weight}`);
+      console.log(
+        `- ${a.kind}${a.corruptions.length ? `(${a.corruptions.join(',')})` : ''} vs ${b.kind}${b.corruptions.length ? `(${b.corruptions.join(',')})` : ''}: weight ${matchWeight(analysis).weight}`,
+      );
       console.log(`  ${JSON.stringify(toMatchSummaryAnalysis(analysis))}`);
       console.log(`  a: ${JSON.stringify({ ...a.identity, depository_accounts: a.identity.depository_accounts.length })}`);
       console.log(`  b: ${JSON.stringify({ ...b.identity, depository_accounts: b.identity.depository_accounts.length })}`);
@@ -231,7 +261,10 @@ if (examples > 0) {
   };
   const split = (k: string) => k.split(':').map(Number) as [number, number];
   for (const [name, r] of Object.entries(results)) {
-    show(`False pairs — ${name}:`, r.falsePairs.map((p) => [p.i, p.j]));
+    show(
+      `False pairs — ${name}:`,
+      r.falsePairs.map((p) => [p.i, p.j]),
+    );
     show(`Missed pairs — ${name}:`, r.missed.map(split));
   }
   const unblocked = [...ruleSatisfying].filter((k) => !shared.has(k)).map(split);

@@ -62,15 +62,7 @@ const OUTPUT_TAIL_CHARS = 20_000;
  * @param {LocalWorkerOptions} [options]
  * @returns {Promise<LocalWorker>}
  */
-export async function startLocalWorker({
-  config = 'wrangler.toml',
-  port,
-  persistTo,
-  vars = {},
-  receiverPorts,
-  args = [],
-  inheritOutput = false,
-} = {}) {
+export async function startLocalWorker({ config = 'wrangler.toml', port, persistTo, vars = {}, receiverPorts, args = [], inheritOutput = false } = {}) {
   const [major] = process.versions.node.split('.').map(Number);
   if ((major ?? 0) < 22) {
     throw new Error(`wrangler needs Node >= 22, this is ${process.version}; run through npm run / npx (they use the project's Node)`);
@@ -99,9 +91,12 @@ export async function startLocalWorker({
   const dev = run(
     [
       'dev',
-      '-c', config,
-      '--ip', '127.0.0.1',
-      '--port', String(port),
+      '-c',
+      config,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
       // No hotkeys: stdin is not the terminal (Ctrl-C is handled by the caller instead).
       '--show-interactive-dev-session=false',
       ...persist,

@@ -53,21 +53,16 @@ const list = (fields: string[]) => fields.join(', ');
 /** The catalogue of failures (PRODUCT.md §3), one constructor per case. */
 export const errors = {
   invalidBody: (message: string) => new PlaidError(400, 'INVALID_REQUEST', 'INVALID_BODY', message),
-  bodyTooLarge: (limit: number) =>
-    new PlaidError(413, 'INVALID_REQUEST', 'INVALID_BODY', `request body exceeds the limit of ${limit} bytes`),
-  missingFields: (fields: string[]) =>
-    new PlaidError(400, 'INVALID_REQUEST', 'MISSING_FIELDS', `the following required fields are missing: ${list(fields)}`),
-  unknownFields: (fields: string[]) =>
-    new PlaidError(400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', `the following fields are not recognized by this endpoint: ${list(fields)}`),
+  bodyTooLarge: (limit: number) => new PlaidError(413, 'INVALID_REQUEST', 'INVALID_BODY', `request body exceeds the limit of ${limit} bytes`),
+  missingFields: (fields: string[]) => new PlaidError(400, 'INVALID_REQUEST', 'MISSING_FIELDS', `the following required fields are missing: ${list(fields)}`),
+  unknownFields: (fields: string[]) => new PlaidError(400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', `the following fields are not recognized by this endpoint: ${list(fields)}`),
   invalidField: (message: string) => new PlaidError(400, 'INVALID_REQUEST', 'INVALID_FIELD', message),
   /** Unknown id and another client's id get this same answer. */
   notFound: (field: string) => new PlaidError(400, 'INVALID_REQUEST', 'INVALID_FIELD', `${field} not found`),
   /** A state rule refuses the call; the message says which rule. */
   refused: (rule: string) => new PlaidError(400, 'INVALID_REQUEST', 'INVALID_FIELD', rule),
-  invalidApiKeys: () =>
-    new PlaidError(400, 'INVALID_INPUT', 'INVALID_API_KEYS', 'invalid client_id or secret provided'),
-  invalidAdminToken: () =>
-    new PlaidError(401, 'INVALID_INPUT', 'INVALID_API_KEYS', 'missing or invalid admin token (Authorization: Bearer <ADMIN_TOKEN>)'),
+  invalidApiKeys: () => new PlaidError(400, 'INVALID_INPUT', 'INVALID_API_KEYS', 'invalid client_id or secret provided'),
+  invalidAdminToken: () => new PlaidError(401, 'INVALID_INPUT', 'INVALID_API_KEYS', 'missing or invalid admin token (Authorization: Bearer <ADMIN_TOKEN>)'),
   invalidUserToken: () => new PlaidError(400, 'INVALID_INPUT', 'INVALID_USER_TOKEN', 'user_token not found'),
   notSupported: (what: string) =>
     new PlaidError(
@@ -78,11 +73,9 @@ export const errors = {
     ),
   routeNotFound: (method: string, path: string) =>
     new PlaidError(404, 'INVALID_REQUEST', 'NOT_FOUND', `no endpoint for ${method} ${path}; every endpoint takes POST with a JSON body`),
-  rateLimited: () =>
-    new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many requests for this client; retry after a short wait'),
+  rateLimited: () => new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many requests for this client; retry after a short wait'),
   /** Too many unauthenticated or refused requests from one address. */
-  sourceRateLimited: () =>
-    new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many unauthenticated or refused requests from this address; retry after a short wait'),
+  sourceRateLimited: () => new PlaidError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many unauthenticated or refused requests from this address; retry after a short wait'),
   internal: (message = 'an unexpected error occurred; retry the request, and contact the operator with the request_id if it persists') =>
     new PlaidError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', message),
 };

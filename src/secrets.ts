@@ -81,9 +81,7 @@ function hostAllowlist(raw: string | undefined): HostPattern[] | null {
     const subdomains = entry.startsWith('*.');
     const host = hostName(subdomains ? entry.slice(2) : entry);
     if (!host) {
-      throw new ConfigurationError(
-        `WEBHOOK_HOST_ALLOWLIST must list host names (hooks.example.com) or patterns (*.example.com) separated by commas, not ${JSON.stringify(entry)}`,
-      );
+      throw new ConfigurationError(`WEBHOOK_HOST_ALLOWLIST must list host names (hooks.example.com) or patterns (*.example.com) separated by commas, not ${JSON.stringify(entry)}`);
     }
     return { host, subdomains };
   });
@@ -110,9 +108,7 @@ function localPorts(raw: string | undefined): PortRange[] {
     const first = Number(match?.[1]);
     const last = Number(match?.[2] ?? match?.[1]);
     if (!match || first < 1 || last > 65535 || first > last) {
-      throw new ConfigurationError(
-        `WEBHOOK_LOCAL_PORTS must list ports (1-65535) or ranges (9000-9099) separated by commas, not ${JSON.stringify(entry)}`,
-      );
+      throw new ConfigurationError(`WEBHOOK_LOCAL_PORTS must list ports (1-65535) or ranges (9000-9099) separated by commas, not ${JSON.stringify(entry)}`);
     }
     return { first, last };
   });

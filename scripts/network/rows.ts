@@ -98,7 +98,11 @@ function checkHeader(header: string[]): string[] {
   const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
   if (unknown.length || missing.length) {
     throw new UsageError(
-      [unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '', missing.length ? `missing column(s): ${missing.join(', ')}` : '', `the columns are: ${CSV_COLUMNS.join(',')}`]
+      [
+        unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
+        missing.length ? `missing column(s): ${missing.join(', ')}` : '',
+        `the columns are: ${CSV_COLUMNS.join(',')}`,
+      ]
         .filter(Boolean)
         .join('; '),
     );
@@ -114,7 +118,14 @@ function fromCsv(record: Record<string, string>): ImportEntry | Refusal {
     return value ? value : undefined;
   };
   const given = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-  const address = given({ street: cell('street'), street2: cell('street2'), city: cell('city'), region: cell('region'), postal_code: cell('postal_code'), country: cell('country') });
+  const address = given({
+    street: cell('street'),
+    street2: cell('street2'),
+    city: cell('city'),
+    region: cell('region'),
+    postal_code: cell('postal_code'),
+    country: cell('country'),
+  });
   const idNumber = given({ type: cell('id_type'), value: cell('id_value') });
   const name = given({ given_name: record.given_name?.trim() ?? '', family_name: record.family_name?.trim() ?? '' });
   let accounts: { routing_number: string; account_number: string }[] | undefined;
@@ -154,7 +165,10 @@ async function* jsonlRows(file: string, check: boolean): AsyncGenerator<Row> {
       yield { line, clientUserId: '', refusals: [{ field: '(row)', reason: `not JSON: ${(error as Error).message}` }] };
       continue;
     }
-    const clientUserId = typeof parsed === 'object' && parsed !== null && typeof (parsed as { client_user_id?: unknown }).client_user_id === 'string' ? (parsed as { client_user_id: string }).client_user_id : '';
+    const clientUserId =
+      typeof parsed === 'object' && parsed !== null && typeof (parsed as { client_user_id?: unknown }).client_user_id === 'string'
+        ? (parsed as { client_user_id: string }).client_user_id
+        : '';
     yield rowOf(line, clientUserId, parsed as ImportEntry, check);
   }
 }

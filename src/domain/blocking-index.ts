@@ -67,9 +67,7 @@ export function indexUserStatements(db: ShardDb, user: { id: string; programId: 
     ...(removed.length
       ? [db.delete(blockingKeys).where(and(inArray(blockingKeys.key, removed), eq(blockingKeys.programId, user.programId), eq(blockingKeys.beaconUserId, user.id)))]
       : []),
-    ...(added.length
-      ? [db.insert(blockingKeys).values(added.map((key) => ({ key, programId: user.programId, beaconUserId: user.id, clientId: user.clientId })))]
-      : []),
+    ...(added.length ? [db.insert(blockingKeys).values(added.map((key) => ({ key, programId: user.programId, beaconUserId: user.id, clientId: user.clientId })))] : []),
   ];
 }
 
@@ -132,9 +130,7 @@ export function selectKeyWalk(db: ShardDb, key: string, clientId: string, after:
         ne(keyCounts.clientId, clientId),
         eq(blockingKeys.key, keyCounts.key),
         eq(blockingKeys.programId, keyCounts.programId),
-        after
-          ? or(gt(keyCounts.programId, after.programId), and(eq(keyCounts.programId, after.programId), gt(blockingKeys.beaconUserId, after.beaconUserId)))
-          : undefined,
+        after ? or(gt(keyCounts.programId, after.programId), and(eq(keyCounts.programId, after.programId), gt(blockingKeys.beaconUserId, after.beaconUserId))) : undefined,
       ),
     )
     .orderBy(keyCounts.programId, blockingKeys.beaconUserId)

@@ -24,9 +24,7 @@ export class Changeset {
   event(clientId: string, event: BeaconEvent): this {
     const id = newId('event');
     this.eventIds.push(id);
-    return this.add(
-      this.db.insert(userShard.webhookEvents).values({ id, clientId, webhookCode: event.webhook_code, payload: event, createdAt: this.now }),
-    );
+    return this.add(this.db.insert(userShard.webhookEvents).values({ id, clientId, webhookCode: event.webhook_code, payload: event, createdAt: this.now }));
   }
 
   async write(): Promise<void> {

@@ -58,11 +58,7 @@ async function readClientShards(storage: Storage, clientId: string): Promise<num
  * usually one shard). A miss reads the client's shards afresh once, in case a program was
  * placed on a new shard since this isolate last looked.
  */
-export async function inClientShards<T>(
-  storage: Storage,
-  clientId: string,
-  find: (shard: number) => Promise<T | undefined>,
-): Promise<{ shard: number; value: T } | undefined> {
+export async function inClientShards<T>(storage: Storage, clientId: string, find: (shard: number) => Promise<T | undefined>): Promise<{ shard: number; value: T } | undefined> {
   const look = async (shards: number[]) => {
     const found = await Promise.all(shards.map(async (shard) => ({ shard, value: await find(shard) })));
     const hit = found.find((f) => f.value !== undefined);
@@ -119,20 +115,18 @@ function fewest(candidates: number[], counts: { shard: number; n: number }[]): n
 export function rememberProgramPlace(place: ProgramPlace): void {
   programPlaces.set(place.id, place);
   const shards = clientShardSets.get(place.clientId);
-  if (shards && !shards.includes(place.shard)) clientShardSets.set(place.clientId, [...shards, place.shard].sort((a, b) => a - b));
+  if (shards && !shards.includes(place.shard))
+    clientShardSets.set(
+      place.clientId,
+      [...shards, place.shard].sort((a, b) => a - b),
+    );
 }
-
-
 
 /** The databases of the deployment and what each holds, for the operator: size (D1's own
  * figure), and for user shards whether they take new programs and how many they have. */
 export async function shardList(storage: Storage) {
   const sizeOf = async (db: { run: (query: ReturnType<typeof sql>) => Promise<D1Result> }) => (await db.run(sql`SELECT 1`)).meta.size_after ?? null;
-  const programCounts = await storage.control
-    .select({ shard: control.programs.shard, n: count() })
-    .from(control.programs)
-    .groupBy(control.programs.shard)
-    .all();
+  const programCounts = await storage.control.select({ shard: control.programs.shard, n: count() }).from(control.programs).groupBy(control.programs.shard).all();
   const { userShards, openUserShards, indexShards } = storage.layout;
   return {
     control: { size_bytes: await sizeOf(storage.control) },

@@ -38,9 +38,7 @@ export async function checkHealth(env: Env): Promise<{ ok: boolean; checks: Heal
     { name: 'configuration', ok: true },
     ...(await Promise.all([
       probe('CONTROL_DB', () => storage.control.select({ one }).from(control.clients).limit(1).all()),
-      ...storage.layout.userShards.map((n) =>
-        probe(`USER_SHARD_${n}`, () => storage.userShard(n).select({ one }).from(userShard.beaconUsers).limit(1).all()),
-      ),
+      ...storage.layout.userShards.map((n) => probe(`USER_SHARD_${n}`, () => storage.userShard(n).select({ one }).from(userShard.beaconUsers).limit(1).all())),
       ...Array.from({ length: storage.layout.indexShards }, (_, m) =>
         probe(`INDEX_SHARD_${m}`, () => storage.indexShard(m).select({ one }).from(indexShard.reportKeys).limit(1).all()),
       ),

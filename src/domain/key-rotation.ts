@@ -60,7 +60,9 @@ const rotating = (secrets: Secrets) => Boolean(secrets.piiKey.previous || secret
  * program, per user shard and for the webhook keys. Returns the first steps to send. */
 export async function startRotation(storage: Storage, secrets: Secrets): Promise<RotationStep[]> {
   if (!rotating(secrets)) {
-    throw errors.refused('no previous key is configured: deploy the new key as PII_ENCRYPTION_KEY, HMAC_KEY or WEBHOOK_SEALING_KEY (with a new key id) and the old one as …_PREVIOUS first');
+    throw errors.refused(
+      'no previous key is configured: deploy the new key as PII_ENCRYPTION_KEY, HMAC_KEY or WEBHOOK_SEALING_KEY (with a new key id) and the old one as …_PREVIOUS first',
+    );
   }
   const rotation = currentRotation(secrets);
   const programs = await storage.control.select({ id: control.programs.id }).from(control.programs).all();
@@ -100,11 +102,7 @@ export async function rotationStatus(storage: Storage, secrets: Secrets) {
   const waitingTokens =
     previousHmac === null
       ? []
-      : await Promise.all(
-          storage.layout.userShards.map((n) =>
-            storage.userShard(n).select({ tokens: count() }).from(users).where(eq(users.tokenHmacKid, previousHmac)).get(),
-          ),
-        );
+      : await Promise.all(storage.layout.userShards.map((n) => storage.userShard(n).select({ tokens: count() }).from(users).where(eq(users.tokenHmacKid, previousHmac)).get()));
   const targets = progress?.targets ?? 0;
   const done = progress?.done ?? 0;
   return {
@@ -183,7 +181,16 @@ async function rotateProgramUsers(ctx: InProgram, after: string | null): Promise
     .limit(STEP_ROWS)
     .all();
   if (!page.length) return { next: { phase: 'reports', after: 0 }, changed: 0 };
-  const versions = await db.select().from(beaconUserVersions).where(inArray(beaconUserVersions.beaconUserId, page.map((u) => u.id))).all();
+  const versions = await db
+    .select()
+    .from(beaconUserVersions)
+    .where(
+      inArray(
+        beaconUserVersions.beaconUserId,
+        page.map((u) => u.id),
+      ),
+    )
+    .all();
   const writes = [];
   let changed = 0;
   for (const user of page) {
@@ -191,7 +198,12 @@ async function rotateProgramUsers(ctx: InProgram, after: string | null): Promise
     for (const version of mine) {
       if (sealedKid(version.identity) === secrets.piiKey.current.kid) continue;
       const resealed = await sealIdentity(secrets.piiKey, user.id, await openIdentity(secrets.piiKey, user.id, version.identity));
-      writes.push(db.update(beaconUserVersions).set({ identity: resealed }).where(and(eq(beaconUserVersions.beaconUserId, user.id), eq(beaconUserVersions.version, version.version))));
+      writes.push(
+        db
+          .update(beaconUserVersions)
+          .set({ identity: resealed })
+          .where(and(eq(beaconUserVersions.beaconUserId, user.id), eq(beaconUserVersions.version, version.version))),
+      );
       changed++;
     }
     const current = mine.find((v) => v.version === user.version);
@@ -200,7 +212,10 @@ async function rotateProgramUsers(ctx: InProgram, after: string | null): Promise
     const [[digest], keys] = await Promise.all([identityDigests(secrets.hmacKey, identity), indexKeys(secrets.hmacKey, normaliseIdentity(identity))]);
     if (digest === user.identityDigest && sameKeys(keys.stored, user.blockingKeys)) continue;
     writes.push(
-      db.update(beaconUsers).set({ identityDigest: digest!, blockingKeys: keys.stored }).where(and(eq(beaconUsers.id, user.id), eq(beaconUsers.version, user.version))),
+      db
+        .update(beaconUsers)
+        .set({ identityDigest: digest!, blockingKeys: keys.stored })
+        .where(and(eq(beaconUsers.id, user.id), eq(beaconUsers.version, user.version))),
       ...indexUserStatements(db, user, keys.stored, user.blockingKeys),
     );
     changed++;
@@ -248,10 +263,13 @@ async function rotateUsers(storage: Storage, secrets: Secrets, shard: number, af
   if (!page.length) return { next: null, changed: 0 };
   const stale = page.filter((u) => u.identity !== null && sealedKid(u.identity) !== secrets.piiKey.current.kid);
   // (Sealed values first: a drizzle query returned from an async function would run there.)
-  const resealed = await Promise.all(
-    stale.map(async (u) => sealJson(secrets.piiKey, await openJson(secrets.piiKey, u.identity!, userSealContext(u.id)), userSealContext(u.id))),
+  const resealed = await Promise.all(stale.map(async (u) => sealJson(secrets.piiKey, await openJson(secrets.piiKey, u.identity!, userSealContext(u.id)), userSealContext(u.id))));
+  const writes = stale.map((u, i) =>
+    db
+      .update(users)
+      .set({ identity: resealed[i]! })
+      .where(and(eq(users.id, u.id), eq(users.identity, u.identity!))),
   );
-  const writes = stale.map((u, i) => db.update(users).set({ identity: resealed[i]! }).where(and(eq(users.id, u.id), eq(users.identity, u.identity!))));
   const [first, ...rest] = writes;
   if (first) await db.batch([first, ...rest]);
   return { next: page.at(-1)!.id, changed: stale.length };

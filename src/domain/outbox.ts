@@ -33,7 +33,11 @@ export async function sweepFindings(storage: Storage, shard: number) {
   const lostBefore = timestampAt(now - LOST_AFTER_MS);
   const lastActivity = sql`max(coalesce(${webhookEvents.nextAttemptAt}, ''), coalesce(${webhookEvents.lastAttemptAt}, ''), ${webhookEvents.enqueuedAt})`;
   const [events, lost, reports] = await db.batch([
-    db.select({ id: webhookEvents.id }).from(webhookEvents).where(and(isNull(webhookEvents.enqueuedAt), lt(webhookEvents.createdAt, before))).limit(SWEEP_LIMIT),
+    db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(and(isNull(webhookEvents.enqueuedAt), lt(webhookEvents.createdAt, before)))
+      .limit(SWEEP_LIMIT),
     db
       .select({ id: webhookEvents.id })
       .from(webhookEvents)

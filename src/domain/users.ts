@@ -31,12 +31,7 @@ interface UserIdentities {
 /** A `/user` identity is sealed with its user's id as context. */
 export const userSealContext = (userId: string) => `user:${userId}`;
 
-export async function createUser(
-  storage: Storage,
-  secrets: Secrets,
-  owner: Owner,
-  input: { client_user_id: string } & Partial<UserIdentities>,
-) {
+export async function createUser(storage: Storage, secrets: Secrets, owner: Owner, input: { client_user_id: string } & Partial<UserIdentities>) {
   const id = newId('user');
   const token = newUserToken(secrets.environment);
   const now = nowTimestamp();
@@ -45,15 +40,17 @@ export async function createUser(
     consumer_report_user_identity: input.consumer_report_user_identity ?? null,
   };
   try {
-    await homeOf(storage, owner).insert(users).values({
-      id,
-      clientId: owner.id,
-      clientUserId: input.client_user_id,
-      tokenDigest: await credentialDigest(token),
-      identity: await sealJson(secrets.piiKey, identities, userSealContext(id)),
-      createdAt: now,
-      updatedAt: now,
-    });
+    await homeOf(storage, owner)
+      .insert(users)
+      .values({
+        id,
+        clientId: owner.id,
+        clientUserId: input.client_user_id,
+        tokenDigest: await credentialDigest(token),
+        identity: await sealJson(secrets.piiKey, identities, userSealContext(id)),
+        createdAt: now,
+        updatedAt: now,
+      });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw errors.refused('a user with this client_user_id already exists; use /user/update to change it');
@@ -64,20 +61,23 @@ export async function createUser(
 }
 
 /** Finds the client's user by `user_id`, or else by `user_token`. */
-async function locateUser(
-  db: ShardDb,
-  secrets: Secrets,
-  clientId: string,
-  ref: { user_id?: string | null; user_token?: string | null },
-): Promise<UserRow> {
+async function locateUser(db: ShardDb, secrets: Secrets, clientId: string, ref: { user_id?: string | null; user_token?: string | null }): Promise<UserRow> {
   if (ref.user_id) {
-    const row = await db.select().from(users).where(and(eq(users.id, ref.user_id), eq(users.clientId, clientId))).get();
+    const row = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, ref.user_id), eq(users.clientId, clientId)))
+      .get();
     if (!row) throw errors.notFound('user_id');
     return row;
   }
   if (ref.user_token) {
     const digests = await credentialDigests(secrets.hmacKey, 'user-token', ref.user_token);
-    const row = await db.select().from(users).where(and(inArray(users.tokenDigest, digests), eq(users.clientId, clientId))).get();
+    const row = await db
+      .select()
+      .from(users)
+      .where(and(inArray(users.tokenDigest, digests), eq(users.clientId, clientId)))
+      .get();
     if (!row) throw errors.invalidUserToken();
     if (row.tokenDigest !== digests[0]) {
       await db.update(users).set({ tokenDigest: digests[0]!, tokenHmacKid: null }).where(eq(users.id, row.id));
@@ -117,12 +117,7 @@ function identityView({ emails, phone_numbers, addresses, id_numbers, ...rest }:
 }
 
 /** Merge semantics: each given top-level identity field replaces the stored one. */
-export async function updateUser(
-  storage: Storage,
-  secrets: Secrets,
-  owner: Owner,
-  input: { user_id?: string | null; user_token?: string | null } & Partial<UserIdentities>,
-) {
+export async function updateUser(storage: Storage, secrets: Secrets, owner: Owner, input: { user_id?: string | null; user_token?: string | null } & Partial<UserIdentities>) {
   const db = homeOf(storage, owner);
   const row = await locateUser(db, secrets, owner.id, input);
   const current = await identitiesOf(secrets, row);
@@ -138,12 +133,7 @@ export async function updateUser(
   return {};
 }
 
-export async function removeUser(
-  storage: Storage,
-  secrets: Secrets,
-  owner: Owner,
-  ref: { user_id?: string | null; user_token?: string | null },
-) {
+export async function removeUser(storage: Storage, secrets: Secrets, owner: Owner, ref: { user_id?: string | null; user_token?: string | null }) {
   const db = homeOf(storage, owner);
   const row = await locateUser(db, secrets, owner.id, ref);
   await db.delete(users).where(eq(users.id, row.id));

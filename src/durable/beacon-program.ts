@@ -105,7 +105,10 @@ export class BeaconProgram extends DurableObject<Env> {
       this.#queue(programId, 0, async (ctx) => {
         group = this.#creates.splice(0);
         this.#calls += group.length;
-        const outcomes = await createBeaconUsers(ctx, group.map((g) => g.cmd));
+        const outcomes = await createBeaconUsers(
+          ctx,
+          group.map((g) => g.cmd),
+        );
         return Promise.all(outcomes.map((o, i) => (o.ok ? capture(() => createdView(ctx, o.value, group[i]!.cmd)) : o)));
       }).then(
         ({ result: answers, usage }) => {

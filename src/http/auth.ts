@@ -39,11 +39,7 @@ export async function authenticate(
   const clientId = take(body, 'client_id') ?? headers.get('plaid-client-id');
   const secret = take(body, 'secret') ?? headers.get('plaid-secret');
   const dashboardUserId = plane === 'dashboard' ? take(body, 'dashboard_user_id') : null;
-  const missing = [
-    ...(clientId ? [] : ['client_id']),
-    ...(secret ? [] : ['secret']),
-    ...(plane === 'dashboard' && !dashboardUserId ? ['dashboard_user_id'] : []),
-  ];
+  const missing = [...(clientId ? [] : ['client_id']), ...(secret ? [] : ['secret']), ...(plane === 'dashboard' && !dashboardUserId ? ['dashboard_user_id'] : [])];
   if (missing.length) throw errors.missingFields(missing);
 
   const client = await authenticateClient(storage, secrets, clientId!, secret!);

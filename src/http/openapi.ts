@@ -39,7 +39,8 @@ const PLANES: Record<Plane, { tag: string; description: string; security: Record
   },
   admin: {
     tag: 'Admin',
-    description: "The deployment's operator: member companies, their credentials, where programs live, onboarding imports, the fan-out's dead letters. Credentials: `Authorization: Bearer <ADMIN_TOKEN>`.",
+    description:
+      "The deployment's operator: member companies, their credentials, where programs live, onboarding imports, the fan-out's dead letters. Credentials: `Authorization: Bearer <ADMIN_TOKEN>`.",
     security: [{ adminToken: [] }],
   },
 };

@@ -25,11 +25,7 @@ export function ringKeys(ring: KeyRing): VersionedKey[] {
 export async function sealJson(ring: KeyRing, value: unknown, context: string): Promise<string> {
   const { kid, key } = ring.current;
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: utf8.encode(context) },
-    key,
-    utf8.encode(JSON.stringify(value)),
-  );
+  const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8.encode(context) }, key, utf8.encode(JSON.stringify(value)));
   const sealed = new Uint8Array(12 + ciphertext.byteLength);
   sealed.set(iv);
   sealed.set(new Uint8Array(ciphertext), 12);
@@ -46,11 +42,7 @@ export async function openJson<T>(ring: KeyRing, sealed: string, context: string
   const key = ringKeys(ring).find((k) => k.kid === kid)?.key;
   if (!key) throw new Error(`a value is sealed with key ${JSON.stringify(kid)}, which is not configured`);
   const bytes = fromBase64(sealed.slice(kid.length + 1));
-  const plaintext = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: utf8.encode(context) },
-    key,
-    bytes.subarray(12),
-  );
+  const plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: utf8.encode(context) }, key, bytes.subarray(12));
   return JSON.parse(fromUtf8.decode(plaintext)) as T;
 }
 

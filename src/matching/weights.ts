@@ -68,7 +68,13 @@ export function fieldWeight(field: MatchField, level: MatchCode, termCount?: num
 }
 
 /** The weight of a compared pair, and each field's part in it. */
-export function matchWeight(analysis: MatchAnalysis, counts: TermCounts = {}, threshold = 0, scope: 'network' | 'duplicates' = 'network', data: WeightsData = WEIGHTS_DATA): MatchWeight {
+export function matchWeight(
+  analysis: MatchAnalysis,
+  counts: TermCounts = {},
+  threshold = 0,
+  scope: 'network' | 'duplicates' = 'network',
+  data: WeightsData = WEIGHTS_DATA,
+): MatchWeight {
   const prior = round(log2(data.prior / (1 - data.prior)));
   const fields = MATCH_FIELDS.map((field) => fieldWeight(field, fieldCode(analysis, field), counts[field], data));
   const weight = round(fields.reduce((sum, f) => sum + f.weight, prior));

@@ -30,7 +30,10 @@ const DEAD_LETTER_RETRY_SECONDS = 60;
 /** Fan-out dead letters: recorded for the operator, then acked; retried if D1 fails. */
 export async function handleFanoutDeadLetters(batch: MessageBatch<FanoutMessage>, env: Env): Promise<void> {
   try {
-    await recordFanoutDeadLetters(new Storage(env), batch.messages.map((m) => m.body));
+    await recordFanoutDeadLetters(
+      new Storage(env),
+      batch.messages.map((m) => m.body),
+    );
     batch.ackAll();
   } catch (error) {
     console.error('fan-out dead letters could not be recorded', error);

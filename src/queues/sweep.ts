@@ -19,7 +19,10 @@ export async function sweepOutbox(env: Env, storage: Storage) {
       for (const report of found.reportsWithIndexWork) {
         await gateway.syncReportIndex(report.programId, report.id).catch((error) => console.error(`index work of report ${report.id} failed`, error));
       }
-      await sendFanoutPages(env, found.stalledFanouts.map((page) => ({ page })));
+      await sendFanoutPages(
+        env,
+        found.stalledFanouts.map((page) => ({ page })),
+      );
       return found;
     }),
   );
@@ -34,4 +37,3 @@ export async function sweepOutbox(env: Env, storage: Storage) {
     rotationSteps: rotationSteps.length,
   };
 }
-

@@ -76,7 +76,7 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/client/secret/rotate',
-    summary: 'Rotate a member\'s secret: the old one stops at once, or after an overlap',
+    summary: "Rotate a member's secret: the old one stops at once, or after an overlap",
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
     response: ClientCredentials,
@@ -97,7 +97,7 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/shard/list',
-    summary: 'List every database: its size, and each user shard\'s programs',
+    summary: "List every database: its size, and each user shard's programs",
     plane: 'admin',
     request: AdminShardListRequest,
     response: AdminShardListResponse,
@@ -106,7 +106,7 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/program/get',
-    summary: 'Get any member\'s program, with its client and shard',
+    summary: "Get any member's program, with its client and shard",
     plane: 'admin',
     request: AdminProgramGetRequest,
     response: AdminProgram,
@@ -127,7 +127,7 @@ export function registerAdminRoutes(app: App): void {
 
   register(app, {
     path: '/admin/beacon_user/import',
-    summary: 'Import up to 100 of a member\'s existing users into a program (onboarding)',
+    summary: "Import up to 100 of a member's existing users into a program (onboarding)",
     plane: 'admin',
     request: AdminBeaconUserImportRequest,
     response: AdminBeaconUserImportResponse,

@@ -41,7 +41,7 @@ export function registerBeaconUserRoutes(app: App): void {
 
   register(app, {
     path: '/beacon/user/update',
-    summary: 'Update a Beacon User\'s identity data and run the checks again',
+    summary: "Update a Beacon User's identity data and run the checks again",
     plane: 'api',
     request: BeaconUserUpdateRequest,
     response: plaidResponse('BeaconUserUpdateResponse'),

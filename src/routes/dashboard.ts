@@ -1,14 +1,6 @@
 import { createProgram, getProgram, listPrograms, programView } from '../domain/programs';
 import { register, type App } from '../http/endpoint';
-import {
-  DashboardUserReviewRequest,
-  Program,
-  ProgramCreateRequest,
-  ProgramGetRequest,
-  ProgramListRequest,
-  ProgramListResponse,
-  ProgramUpdateRequest,
-} from '../schemas/dashboard';
+import { DashboardUserReviewRequest, Program, ProgramCreateRequest, ProgramGetRequest, ProgramListRequest, ProgramListResponse, ProgramUpdateRequest } from '../schemas/dashboard';
 import { plaidResponse } from '../schemas/plaid';
 
 /** What a member company's analysts do in Plaid's web Dashboard (PRODUCT.md §2). */
@@ -33,7 +25,7 @@ export function registerDashboardRoutes(app: App): void {
 
   register(app, {
     path: '/dashboard/program/list',
-    summary: 'List the member\'s programs',
+    summary: "List the member's programs",
     plane: 'dashboard',
     request: ProgramListRequest,
     response: ProgramListResponse,

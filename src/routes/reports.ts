@@ -71,7 +71,7 @@ export function registerReportRoutes(app: App): void {
 
   register(app, {
     path: '/dashboard/report/update',
-    summary: 'Change a report\'s type, fraud date or amount (fires REPORT_UPDATED)',
+    summary: "Change a report's type, fraud date or amount (fires REPORT_UPDATED)",
     plane: 'dashboard',
     request: DashboardReportUpdateRequest,
     response: plaidResponse('BeaconReportGetResponse'),

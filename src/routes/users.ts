@@ -25,7 +25,7 @@ export function registerUserRoutes(app: App): void {
 
   register(app, {
     path: '/user/update',
-    summary: 'Update a user\'s identity',
+    summary: "Update a user's identity",
     plane: 'api',
     request: UserUpdateRequest,
     response: plaidResponse('UserUpdateResponse'),

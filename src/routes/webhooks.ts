@@ -53,7 +53,7 @@ export const WebhookDeliveryRetryResponse = z.object({ delivery: WebhookDelivery
 export function registerWebhookRoutes(app: App): void {
   register(app, {
     path: '/webhook_verification_key/get',
-    summary: 'Get the public key that verifies a webhook\'s Plaid-Verification JWT',
+    summary: "Get the public key that verifies a webhook's Plaid-Verification JWT",
     plane: 'api',
     request: WebhookVerificationKeyGetRequest,
     response: plaidResponse('WebhookVerificationKeyGetResponse'),
@@ -71,7 +71,7 @@ export function registerWebhookRoutes(app: App): void {
 
   register(app, {
     path: '/dashboard/webhook/update',
-    summary: 'Set or remove the member\'s webhook URL',
+    summary: "Set or remove the member's webhook URL",
     plane: 'dashboard',
     request: WebhookUpdateRequest,
     response: WebhookUpdateResponse,
@@ -83,7 +83,7 @@ export function registerWebhookRoutes(app: App): void {
 
   register(app, {
     path: '/dashboard/webhook/delivery/list',
-    summary: 'List the member\'s webhook deliveries, newest first',
+    summary: "List the member's webhook deliveries, newest first",
     plane: 'dashboard',
     request: WebhookDeliveryListRequest,
     response: WebhookDeliveryListResponse,

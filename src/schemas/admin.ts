@@ -127,7 +127,9 @@ export const AdminKeyRotationResponse = z.object({
   targets_done: z.int(),
   rows_changed: z.int(),
   complete: z.boolean(),
-  client_ids_with_secrets_under_previous_hmac_key: z.array(z.string()).meta({ description: 'Clients (up to a page) whose secret works only while HMAC_KEY_PREVIOUS is configured, until they next call.' }),
+  client_ids_with_secrets_under_previous_hmac_key: z
+    .array(z.string())
+    .meta({ description: 'Clients (up to a page) whose secret works only while HMAC_KEY_PREVIOUS is configured, until they next call.' }),
   user_tokens_under_previous_hmac_key: z.int(),
 });
 

@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import {
-  Address,
-  BeaconUserStatus,
-  ClientUserId,
-  Cursor,
-  DepositoryAccount,
-  EmailAddress,
-  IdNumber,
-  IpAddress,
-  Name,
-  ObjectId,
-  PastDate,
-  PhoneNumber,
-} from './fields';
+import { Address, BeaconUserStatus, ClientUserId, Cursor, DepositoryAccount, EmailAddress, IdNumber, IpAddress, Name, ObjectId, PastDate, PhoneNumber } from './fields';
 
 /** `access_tokens` needs Plaid Items; accepted only when empty (see errors.notSupported). */
 const AccessTokens = z.array(z.string()).max(50).nullish();
@@ -28,12 +15,10 @@ const userFields = {
   depository_accounts: z.array(DepositoryAccount).max(50, 'at most 50 depository accounts').nullish(),
 };
 
-export const BeaconUserRequestData = z
-  .strictObject({ name: Name, ...userFields })
-  .refine((user) => user.date_of_birth != null || (user.depository_accounts?.length ?? 0) > 0, {
-    message: 'date_of_birth or depository_accounts must be provided',
-    path: ['date_of_birth'],
-  });
+export const BeaconUserRequestData = z.strictObject({ name: Name, ...userFields }).refine((user) => user.date_of_birth != null || (user.depository_accounts?.length ?? 0) > 0, {
+  message: 'date_of_birth or depository_accounts must be provided',
+  path: ['date_of_birth'],
+});
 export type BeaconUserRequestData = z.output<typeof BeaconUserRequestData>;
 
 export const BeaconUserUpdateRequestData = z.strictObject({ name: Name.nullish(), ...userFields });

@@ -13,8 +13,7 @@ export const nonBlank = (max: number) =>
     .refine((s) => /\S/.test(s), 'must contain a non-whitespace character');
 
 /** As `nonBlank`, and with at least one letter (street and city names). */
-const withLetter = (max: number) =>
-  nonBlank(max).refine((s) => /\p{L}/u.test(s), 'must contain at least one letter');
+const withLetter = (max: number) => nonBlank(max).refine((s) => /\p{L}/u.test(s), 'must contain at least one letter');
 
 export const GivenName = nonBlank(100);
 export const FamilyName = nonBlank(100);
@@ -28,9 +27,7 @@ export const PastDate = ISO8601Date.refine((d) => d <= today(), 'must not be in 
 const countries = new Set(iso31661.filter((c) => c.state === 'assigned').map((c) => c.alpha2));
 const subdivisions = new Set(iso31662.map((s) => s.code));
 
-export const CountryCode = z
-  .string()
-  .refine((c) => countries.has(c), 'must be a capitalised ISO 3166-1 alpha-2 country code');
+export const CountryCode = z.string().refine((c) => countries.has(c), 'must be a capitalised ISO 3166-1 alpha-2 country code');
 
 export const Street = withLetter(80);
 export const Street2 = nonBlank(50);
@@ -77,11 +74,7 @@ function isForeignPostalCode(postal: string): boolean {
 export const EmailAddress = z.email('must be a valid email address').max(254, 'must be at most 254 characters');
 
 /** E.164: `+`, country code, subscriber number; and a length possible for that country. */
-export const PhoneNumber = z
-  .string()
-  .refine((p) => /^\+[1-9]\d{1,14}$/.test(p) && isPossiblePhoneNumber(p), 'must be a phone number in E.164 format, e.g. +14155552671');
-
-
+export const PhoneNumber = z.string().refine((p) => /^\+[1-9]\d{1,14}$/.test(p) && isPossiblePhoneNumber(p), 'must be a phone number in E.164 format, e.g. +14155552671');
 
 /** Exact digit counts where the document fixes them. */
 const ID_NUMBER_DIGITS: Partial<Record<IdNumberType, number>> = { us_ssn: 9, us_ssn_last_4: 4, ca_sin: 9, br_cpf: 11 };
@@ -106,9 +99,7 @@ export const IdNumber = z
 
 const ipv4 = z.ipv4();
 const ipv6 = z.ipv6();
-export const IpAddress = z
-  .string()
-  .refine((ip) => ipv4.safeParse(ip).success || ipv6.safeParse(ip).success, 'must be an IPv4 or IPv6 address');
+export const IpAddress = z.string().refine((ip) => ipv4.safeParse(ip).success || ipv6.safeParse(ip).success, 'must be an IPv4 or IPv6 address');
 
 /** ABA routing number: 9 digits whose weighted sum (3, 7, 1, ...) is a multiple of 10. */
 export function isAbaRoutingNumber(value: string): boolean {

@@ -42,8 +42,7 @@ export function plaidResponse(name: PlaidResponseName, extra?: z.ZodObject): Pla
   return { plaid: name, extra };
 }
 
-export const isPlaidResponse = (contract: unknown): contract is PlaidResponse =>
-  typeof contract === 'object' && contract !== null && 'plaid' in contract;
+export const isPlaidResponse = (contract: unknown): contract is PlaidResponse => typeof contract === 'object' && contract !== null && 'plaid' in contract;
 
 /**
  * Deliberate departures from Plaid's response schemas, each with its reason: schema name →
@@ -124,6 +123,7 @@ export const REQUEST_DEPARTURES: readonly RequestDeparture[] = [
     paths: ['/beacon/user/account_insights/get', '/beacon/account_risk/v1/evaluate'],
     field: '(body)',
     kind: 'type',
-    reason: 'Needs Plaid Items (bank connections through Plaid Link), which this network does not have: every request is answered 400 PRODUCT_NOT_SUPPORTED once authenticated, whatever its body.',
+    reason:
+      'Needs Plaid Items (bank connections through Plaid Link), which this network does not have: every request is answered 400 PRODUCT_NOT_SUPPORTED once authenticated, whatever its body.',
   },
 ];

@@ -16,8 +16,14 @@ const optionalText = (max: number) => z.string().max(max).nullish();
 export const ClientUserIdentity = z.strictObject({
   name: Name.nullish(),
   date_of_birth: PastDate.nullish(),
-  emails: z.array(z.strictObject({ data: EmailAddress, primary: z.boolean() })).max(20).nullish(),
-  phone_numbers: z.array(z.strictObject({ data: LenientPhoneNumber, primary: z.boolean() })).max(20).nullish(),
+  emails: z
+    .array(z.strictObject({ data: EmailAddress, primary: z.boolean() }))
+    .max(20)
+    .nullish(),
+  phone_numbers: z
+    .array(z.strictObject({ data: LenientPhoneNumber, primary: z.boolean() }))
+    .max(20)
+    .nullish(),
   addresses: z
     .array(
       z.strictObject({
@@ -41,8 +47,14 @@ export const ConsumerReportUserIdentity = z.strictObject({
   last_name: nonBlank(100),
   phone_numbers: z.array(LenientPhoneNumber).max(20),
   emails: z.array(EmailAddress).max(20),
-  ssn_full: z.string().regex(/^\d{3}-?\d{2}-?\d{4}$/, 'must be a 9-digit SSN (ddd-dd-dddd)').nullish(),
-  ssn_last_4: z.string().regex(/^\d{4}$/, 'must be 4 digits').nullish(),
+  ssn_full: z
+    .string()
+    .regex(/^\d{3}-?\d{2}-?\d{4}$/, 'must be a 9-digit SSN (ddd-dd-dddd)')
+    .nullish(),
+  ssn_last_4: z
+    .string()
+    .regex(/^\d{4}$/, 'must be 4 digits')
+    .nullish(),
   date_of_birth: PastDate.nullable(),
   /** As Plaid's AddressData: every field required, all but `street` may be null. */
   primary_address: z.strictObject({

@@ -75,8 +75,20 @@ describe('every command explains itself', () => {
     expect(top.stdout).toContain('BEACON_ADMIN_TOKEN');
 
     const commands = [
-      ['client', 'create'], ['client', 'list'], ['client', 'get'], ['client', 'update'], ['client', 'disable'], ['client', 'enable'], ['client', 'rotate-secret'],
-      ['program', 'get'], ['program', 'metrics'], ['webhook-key', 'rotate'], ['dead-letter', 'list'], ['dead-letter', 'retry'], ['shard', 'list'], ['import'],
+      ['client', 'create'],
+      ['client', 'list'],
+      ['client', 'get'],
+      ['client', 'update'],
+      ['client', 'disable'],
+      ['client', 'enable'],
+      ['client', 'rotate-secret'],
+      ['program', 'get'],
+      ['program', 'metrics'],
+      ['webhook-key', 'rotate'],
+      ['dead-letter', 'list'],
+      ['dead-letter', 'retry'],
+      ['shard', 'list'],
+      ['import'],
     ];
     const runs = await Promise.all(commands.map((command) => network(...command, '--help')));
     runs.forEach((run, i) => {
@@ -182,8 +194,16 @@ describe('import', () => {
     const good = (i: number) => personLine(rand, 'ok', i);
     const taken = good(0).split(',');
     // A user the member already has, under a client_user_id the file gives to someone else.
-    await post('/beacon/user/create', { program_id: member.program_id, client_user_id: 'taken', user: userOfLine(good(1000)) }, { 'PLAID-CLIENT-ID': member.client_id, 'PLAID-SECRET': member.secret });
-    const cells = (line: string, changes: Record<number, string>) => line.split(',').map((cell, i) => changes[i] ?? cell).join(',');
+    await post(
+      '/beacon/user/create',
+      { program_id: member.program_id, client_user_id: 'taken', user: userOfLine(good(1000)) },
+      { 'PLAID-CLIENT-ID': member.client_id, 'PLAID-SECRET': member.secret },
+    );
+    const cells = (line: string, changes: Record<number, string>) =>
+      line
+        .split(',')
+        .map((cell, i) => changes[i] ?? cell)
+        .join(',');
     const bad: [string, { client_user_id: string; field: string; reason: RegExp }[]][] = [
       [cells(good(1), { 0: 'bad-date', 3: '1990-02-31' }), [{ client_user_id: 'bad-date', field: 'user.date_of_birth', reason: /real calendar date/ }]],
       [cells(good(2), { 0: 'bad-email', 4: 'not-an-email' }), [{ client_user_id: 'bad-email', field: 'user.email_address', reason: /valid email/ }]],
@@ -202,7 +222,9 @@ describe('import', () => {
 
     const checkReport = (path: string) => {
       const report = reportOf(path);
-      expect(report.map(({ row, client_user_id, field }) => ({ row, client_user_id, field }))).toEqual(expected.map(({ row, client_user_id, field }) => ({ row, client_user_id, field })));
+      expect(report.map(({ row, client_user_id, field }) => ({ row, client_user_id, field }))).toEqual(
+        expected.map(({ row, client_user_id, field }) => ({ row, client_user_id, field })),
+      );
       report.forEach((refusal, i) => expect(refusal.reason).toMatch(expected[i]!.reason));
     };
 
@@ -227,7 +249,17 @@ describe('import', () => {
     const rand = random(9);
     const entry = (i: number) => JSON.stringify({ client_user_id: `jsonl-${i}`, user: userOfLine(personLine(rand, 'x', i)) });
     const file = join(dir, 'members.jsonl');
-    writeFileSync(file, [entry(1), '{"client_user_id": "broken",', '', entry(2), JSON.stringify({ client_user_id: 'nick', user: { ...userOfLine(personLine(rand, 'x', 3)), nickname: 'Les' } }), entry(4)].join('\n'));
+    writeFileSync(
+      file,
+      [
+        entry(1),
+        '{"client_user_id": "broken",',
+        '',
+        entry(2),
+        JSON.stringify({ client_user_id: 'nick', user: { ...userOfLine(personLine(rand, 'x', 3)), nickname: 'Les' } }),
+        entry(4),
+      ].join('\n'),
+    );
     expect(json(await network('import', member.program_id, file))).toMatchObject({ complete: true, rows: 5, imported: 3, refused: 2 });
     expect(reportOf(file)).toEqual([
       { row: '2', client_user_id: '', field: '(row)', reason: expect.stringMatching(/^not JSON/) },

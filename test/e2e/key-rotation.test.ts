@@ -107,7 +107,11 @@ describe('key rotation, end to end', () => {
     expect(await calls.api(reporter.client, '/user/update', { user_token: plaidUser.user_token, identity })).toMatchObject({});
 
     // Blocking keys: a duplicate is found; the report: another member's user matches it.
-    const again = await calls.api<{ id: string; status: string }>(reporter.client, '/beacon/user/create', { program_id: reporter.programId, client_user_id: 'known-2', user: known });
+    const again = await calls.api<{ id: string; status: string }>(reporter.client, '/beacon/user/create', {
+      program_id: reporter.programId,
+      client_user_id: 'known-2',
+      user: known,
+    });
     expect(again.status).toBe('pending_review');
     const matched = await calls.api<{ id: string }>(other.client, '/beacon/user/create', { program_id: other.programId, client_user_id: 'same-person', user: fraudster });
     const { beacon_report_syndications } = await calls.api(other.client, '/beacon/report_syndication/list', { beacon_user_id: matched.id });

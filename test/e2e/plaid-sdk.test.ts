@@ -1,12 +1,4 @@
-import {
-  BeaconAuditTrailSource,
-  BeaconUserStatus,
-  Configuration,
-  IDNumberType,
-  PlaidApi,
-  type BeaconUserRequestData,
-  type PlaidError,
-} from 'plaid';
+import { BeaconAuditTrailSource, BeaconUserStatus, Configuration, IDNumberType, PlaidApi, type BeaconUserRequestData, type PlaidError } from 'plaid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { callsTo } from './support';
 
@@ -203,9 +195,7 @@ describe('/user through the SDK', () => {
   });
 
   it('refuses an unknown user_token with INVALID_USER_TOKEN', async () => {
-    const unknown = await failure(
-      plaid.userUpdate({ user_token: `user-sandbox-${crypto.randomUUID()}`, identity: { date_of_birth: '1970-01-01' } }),
-    );
+    const unknown = await failure(plaid.userUpdate({ user_token: `user-sandbox-${crypto.randomUUID()}`, identity: { date_of_birth: '1970-01-01' } }));
     expect(unknown.status).toBe(400);
     expect(unknown.error).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_USER_TOKEN' });
   });

@@ -132,7 +132,10 @@ export class Receiver {
 
 /** A person no other test creates, so that no one else's report or user matches them. */
 export function person() {
-  const tag = crypto.randomUUID().replace(/[^a-f]/g, '').padEnd(12, 'q');
+  const tag = crypto
+    .randomUUID()
+    .replace(/[^a-f]/g, '')
+    .padEnd(12, 'q');
   const n = () => String(Math.floor(Math.random() * 10));
   return {
     date_of_birth: `19${6 + Math.floor(Math.random() * 3)}${n()}-0${1 + Math.floor(Math.random() * 9)}-1${n()}`,

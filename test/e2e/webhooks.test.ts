@@ -51,9 +51,7 @@ describe('webhooks, end to end', () => {
     const [delivery] = await receiver.until((d) => d.length >= 1);
     expect(delivery!.verified, delivery!.error).toBe(true);
     expect(delivery!.status).toBe(200);
-    expect(delivery!.body).toBe(
-      JSON.stringify({ webhook_type: 'BEACON', webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id, environment: 'sandbox' }, null, 2),
-    );
+    expect(delivery!.body).toBe(JSON.stringify({ webhook_type: 'BEACON', webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id, environment: 'sandbox' }, null, 2));
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(delivery!.eventId).toMatch(/^evt_/);
     expect(await logUntil(client, delivery!.eventId, 'delivered')).toMatchObject({ attempts: 1 });
@@ -85,9 +83,7 @@ describe('webhooks, end to end', () => {
 
     const expected = ['DUPLICATE_DETECTED', 'REPORT_CREATED', 'REPORT_UPDATED'];
     const statusOf = (d: Delivery[], id: string) => d.some((x) => x.json.webhook_code === 'USER_STATUS_UPDATED' && x.json.beacon_user_id === id);
-    const got = await reporter.receiver.until(
-      (d) => expected.every((code) => d.some((x) => x.json.webhook_code === code)) && statusOf(d, first.id),
-    );
+    const got = await reporter.receiver.until((d) => expected.every((code) => d.some((x) => x.json.webhook_code === code)) && statusOf(d, first.id));
     const syndicated = await other.receiver.until((d) => d.some((x) => x.json.webhook_code === 'REPORT_SYNDICATION_CREATED'));
 
     for (const delivery of [...got, ...syndicated]) {

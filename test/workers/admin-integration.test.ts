@@ -146,7 +146,13 @@ describe('/admin/beacon_user/import', () => {
 
   it('refuses an unknown program, an empty list, and callers without the operator token', async () => {
     const client = await newClient();
-    expectError(await admin('/admin/beacon_user/import', { program_id: 'becprg_00000000000000', users: [{ client_user_id: 'x', user: stranger() }] }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_id not found$/);
+    expectError(
+      await admin('/admin/beacon_user/import', { program_id: 'becprg_00000000000000', users: [{ client_user_id: 'x', user: stranger() }] }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^program_id not found$/,
+    );
     expectError(await admin('/admin/beacon_user/import', { program_id: await newProgram(client), users: [] }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /at least one user/);
     expectError(await api(client, '/admin/beacon_user/import', { program_id: 'x', users: [] }), 401, 'INVALID_INPUT', 'INVALID_API_KEYS');
   });

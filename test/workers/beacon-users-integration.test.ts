@@ -122,7 +122,11 @@ describe('field validation (PRODUCT.md §4)', () => {
     ['id type', { id_number: { value: '123', type: 'us_passport' } }, /user\.id_number\.type: must be one of/],
     ['ssn digits', { id_number: { value: '12345', type: 'us_ssn' } }, /user\.id_number\.value: must be 9 digits for us_ssn/],
     ['ip', { ip_address: '300.1.1.1' }, /user\.ip_address: must be an IPv4 or IPv6 address/],
-    ['routing checksum', { depository_accounts: [{ account_number: '1234567890', routing_number: '021000022' }] }, /routing_number: must be a 9-digit US routing number with a valid ABA checksum/],
+    [
+      'routing checksum',
+      { depository_accounts: [{ account_number: '1234567890', routing_number: '021000022' }] },
+      /routing_number: must be a 9-digit US routing number with a valid ABA checksum/,
+    ],
     ['account number', { depository_accounts: [{ account_number: '12ab', routing_number: '021000021' }] }, /account_number: must be a US bank account number/],
   ];
 
@@ -239,9 +243,7 @@ describe('/beacon/user/review', () => {
     await api(client, '/beacon/user/review', { beacon_user_id: user.id, status: 'pending_review' });
     await api(client, '/beacon/user/update', { beacon_user_id: user.id, user: { ip_address: '192.0.2.1' } });
     const events = await outbox(user.id);
-    expect(events.map((e) => [e.webhook_code, JSON.parse(e.payload)])).toEqual([
-      ['USER_STATUS_UPDATED', { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id }],
-    ]);
+    expect(events.map((e) => [e.webhook_code, JSON.parse(e.payload)])).toEqual([['USER_STATUS_UPDATED', { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id }]]);
   });
 
   it('reviewing to the current status writes nothing', async () => {
@@ -290,7 +292,13 @@ describe('/beacon/user/history/list', () => {
     const second = await api(client, '/beacon/user/history/list', { beacon_user_id: user.id, cursor: first.body.next_cursor });
     expect(second.body.beacon_users.map((v: any) => v.version)).toEqual(range(5, 1));
     expect(second.body.next_cursor).toBeNull();
-    expectError(await api(client, '/beacon/user/history/list', { beacon_user_id: other.id, cursor: first.body.next_cursor }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /cursor is invalid/);
+    expectError(
+      await api(client, '/beacon/user/history/list', { beacon_user_id: other.id, cursor: first.body.next_cursor }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /cursor is invalid/,
+    );
   });
 });
 

@@ -10,9 +10,7 @@ describe('writes to one program are serialised by its Durable Object', () => {
     const user = await newBeaconUser(client, program);
 
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        api(client, '/beacon/user/update', { beacon_user_id: user.id, user: { email_address: `leslie+${i}@example.com` } }),
-      ),
+      Array.from({ length: 50 }, (_, i) => api(client, '/beacon/user/update', { beacon_user_id: user.id, user: { email_address: `leslie+${i}@example.com` } })),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     // Each call got its own version, and together they are exactly 2..51.
@@ -30,9 +28,7 @@ describe('writes to one program are serialised by its Durable Object', () => {
   it('20 concurrent creates of one person with one client_user_id yield one user', async () => {
     const client = await newClient();
     const program = await newProgram(client);
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => api(client, '/beacon/user/create', { program_id: program, client_user_id: 'same-person', user: leslie() })),
-    );
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api(client, '/beacon/user/create', { program_id: program, client_user_id: 'same-person', user: leslie() })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.every((a) => a.body.version === 1)).toBe(true);

@@ -88,7 +88,13 @@ describe('a client’s lifecycle', () => {
     expect(rotated.body.previous_secret_expires_at).toMatch(/Z$/);
     const fresh = { client_id: client.client_id, secret: rotated.body.secret };
     for (const credentials of [client, fresh]) expect((await api(credentials, '/beacon/user/get', { beacon_user_id: 'becusr_x' })).body.error_code).toBe('INVALID_FIELD');
-    expectError(await admin('/admin/client/secret/rotate', { client_id: client.client_id, previous_secret_valid_seconds: 8 * 24 * 3600 }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /at most 604800/);
+    expectError(
+      await admin('/admin/client/secret/rotate', { client_id: client.client_id, previous_secret_valid_seconds: 8 * 24 * 3600 }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /at most 604800/,
+    );
 
     const revoked = await admin('/admin/client/secret/revoke_previous', { client_id: client.client_id });
     expect(revoked.body.previous_secret_expires_at).toBeNull();
@@ -138,7 +144,12 @@ describe('credentials at rest', () => {
     await env.CONTROL_DB.prepare('UPDATE clients SET secret_digest = ?, secret_hmac_kid = ? WHERE id = ?')
       .bind(await keyedDigest(hmacKey, 'credential', client.secret), hmacKey.current.kid, client.client_id)
       .run();
-    await writeInUserShards('UPDATE users SET token_digest = ?, token_hmac_kid = ? WHERE id = ?', await keyedDigest(hmacKey, 'user-token', user.user_token), hmacKey.current.kid, user.user_id);
+    await writeInUserShards(
+      'UPDATE users SET token_digest = ?, token_hmac_kid = ? WHERE id = ?',
+      await keyedDigest(hmacKey, 'user-token', user.user_token),
+      hmacKey.current.kid,
+      user.user_id,
+    );
     // (The isolate may still know the client as it was: past the credential cache, it reads it.)
     await new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS + 100));
 
@@ -156,6 +167,12 @@ describe('key rotation', () => {
   it('is refused while no previous key is configured; status says nothing is rotating', async () => {
     expectError(await admin('/admin/key_rotation/start'), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /no previous key is configured/);
     const status = await admin('/admin/key_rotation/status');
-    expect(status.body).toMatchObject({ rotating: false, complete: false, targets: 0, client_ids_with_secrets_under_previous_hmac_key: [], user_tokens_under_previous_hmac_key: 0 });
+    expect(status.body).toMatchObject({
+      rotating: false,
+      complete: false,
+      targets: 0,
+      client_ids_with_secrets_under_previous_hmac_key: [],
+      user_tokens_under_previous_hmac_key: 0,
+    });
   });
 });

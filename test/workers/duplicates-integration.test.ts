@@ -74,7 +74,12 @@ describe('Beacon Duplicates', () => {
     await newBeaconUser(client, program, leslie());
     const relatives = [
       { name: { given_name: 'Marlene', family_name: 'Knope' }, date_of_birth: '1948-04-02', address: leslie().address, ip_address: '192.0.2.42' },
-      { name: { given_name: 'Ron', family_name: 'Swanson' }, date_of_birth: '1970-05-06', address: { street: '9 Elm St', city: 'Pawnee', region: 'IN', postal_code: '46001', country: 'US' }, ip_address: '192.0.2.42' },
+      {
+        name: { given_name: 'Ron', family_name: 'Swanson' },
+        date_of_birth: '1970-05-06',
+        address: { street: '9 Elm St', city: 'Pawnee', region: 'IN', postal_code: '46001', country: 'US' },
+        ip_address: '192.0.2.42',
+      },
       { name: { given_name: 'Leslie', family_name: 'Knope' }, date_of_birth: '1990-11-23', email_address: 'other.leslie@example.com' },
     ];
     for (const user of relatives) {
@@ -95,7 +100,11 @@ describe('Beacon Duplicates', () => {
   it('evaluates the program’s own duplicate rules', async () => {
     const { client, program } = await setup({ duplicate_rules: [{ email_address: 'match' }] });
     await newBeaconUser(client, program, leslie());
-    const sameEmail = await newBeaconUser(client, program, { name: { given_name: 'Totally', family_name: 'Different' }, date_of_birth: '2001-01-01', email_address: 'leslie@example.com' });
+    const sameEmail = await newBeaconUser(client, program, {
+      name: { given_name: 'Totally', family_name: 'Different' },
+      date_of_birth: '2001-01-01',
+      email_address: 'leslie@example.com',
+    });
     expect(sameEmail.status).toBe('pending_review');
     const sameNameAndBirth = await newBeaconUser(client, program, { ...leslie(), email_address: 'elsewhere@example.com' });
     expect(sameNameAndBirth.status).toBe('cleared');

@@ -78,7 +78,15 @@ async function send(endpoint: RegisteredEndpoint, body: unknown, how: Framing, c
     if (payload && typeof payload === 'object' && !Array.isArray(payload)) payload = { ...extra, ...payload };
   }
   const encoded =
-    how.encoding === 'not-json' ? '{"a":' : how.encoding === 'array' ? '[1, 2]' : how.encoding === 'empty' ? '' : how.encoding === 'latin1' ? new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]) : JSON.stringify(payload);
+    how.encoding === 'not-json'
+      ? '{"a":'
+      : how.encoding === 'array'
+        ? '[1, 2]'
+        : how.encoding === 'empty'
+          ? ''
+          : how.encoding === 'latin1'
+            ? new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d])
+            : JSON.stringify(payload);
   const response = await exports.default.fetch(`https://beacon.test${endpoint.path}`, { method: 'POST', headers, body: encoded });
   const text = await response.text();
   let parsed: unknown = text;
@@ -88,7 +96,14 @@ async function send(endpoint: RegisteredEndpoint, body: unknown, how: Framing, c
     // not JSON: the shape check below says so
   }
   const header = response.headers.get('beacon-d1-usage');
-  const usage = header ? Object.fromEntries(header.split(';').map((pair) => pair.trim().split('=')).map(([k, v]) => [k!, Number(v)])) : null;
+  const usage = header
+    ? Object.fromEntries(
+        header
+          .split(';')
+          .map((pair) => pair.trim().split('='))
+          .map(([k, v]) => [k!, Number(v)]),
+      )
+    : null;
   return { status: response.status, body: parsed, usage };
 }
 

@@ -26,7 +26,11 @@ async function importSharing(programId: string, email: string, count: number, ta
 const keyCount = async (programId: string, beaconUserId: string) => {
   const [user] = await inUserShards<{ blocking_keys: string }>('SELECT blocking_keys FROM beacon_users WHERE id = ?', beaconUserId);
   const keys = JSON.parse(user!.blocking_keys) as string[];
-  const rows = await inUserShards<{ key: string; users: number }>(`SELECT key, users FROM key_counts WHERE program_id = ? AND key IN (${keys.map(() => '?').join(',')})`, programId, ...keys);
+  const rows = await inUserShards<{ key: string; users: number }>(
+    `SELECT key, users FROM key_counts WHERE program_id = ? AND key IN (${keys.map(() => '?').join(',')})`,
+    programId,
+    ...keys,
+  );
   return { keys, counts: new Map(rows.map((r) => [r.key, r.users])) };
 };
 

@@ -111,13 +111,7 @@ describe('API credentials', () => {
 
   it('lists each missing credential', async () => {
     expectError(await post('/beacon/user/get', { beacon_user_id: 'x' }), 400, 'INVALID_REQUEST', 'MISSING_FIELDS', /client_id, secret/);
-    expectError(
-      await post('/beacon/user/get', { client_id: 'abc', beacon_user_id: 'x' }),
-      400,
-      'INVALID_REQUEST',
-      'MISSING_FIELDS',
-      /missing: secret$/,
-    );
+    expectError(await post('/beacon/user/get', { client_id: 'abc', beacon_user_id: 'x' }), 400, 'INVALID_REQUEST', 'MISSING_FIELDS', /missing: secret$/);
   });
 
   it('refuses a wrong secret, an unknown client and a disabled client alike', async () => {
@@ -181,7 +175,12 @@ describe('configuration', () => {
   const app = newApp();
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
   const call = (overrides: Partial<Record<'ENVIRONMENT' | 'ADMIN_TOKEN' | 'PII_ENCRYPTION_KEY' | 'HMAC_KEY', string | undefined>>) =>
-    app.request('/admin/client/list', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.ADMIN_TOKEN}` }, body: '{}' }, { ...env, ...overrides }, ctx);
+    app.request(
+      '/admin/client/list',
+      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.ADMIN_TOKEN}` }, body: '{}' },
+      { ...env, ...overrides },
+      ctx,
+    );
 
   it('fails every request with a clear message when a secret is missing', async () => {
     for (const name of ['ADMIN_TOKEN', 'PII_ENCRYPTION_KEY', 'HMAC_KEY'] as const) {

@@ -94,7 +94,10 @@ describe('network matching by weight', () => {
     await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
     const [year] = person.date_of_birth.split('-');
     const otherGiven = person.name.given_name === 'April' ? 'Donna' : 'April';
-    const own = (tag: string) => ({ email_address: `${tag}.${crypto.randomUUID().slice(0, 8)}@example.net`, id_number: { type: 'us_ssn' as const, value: String(100000000 + Math.floor(Math.random() * 8e8)) } });
+    const own = (tag: string) => ({
+      email_address: `${tag}.${crypto.randomUUID().slice(0, 8)}@example.net`,
+      id_number: { type: 'us_ssn' as const, value: String(100000000 + Math.floor(Math.random() * 8e8)) },
+    });
     const twin = { ...person, ...own('twin'), name: { ...person.name, given_name: otherGiven } };
     const parent = { ...person, ...own('parent'), date_of_birth: person.date_of_birth.replace(year!, String(Number(year) - 30)) };
     const household = { ...person, ...own('home'), name: { ...person.name, given_name: otherGiven }, date_of_birth: '1931-02-03' };
@@ -112,7 +115,11 @@ describe('duplicates by weight (a program setting)', () => {
     const person = stranger();
     // Disguised, and without the birth date: no rule holds (name and home, near misses only).
     // (A birth date or an account is required: a new account, which the first entry lacks.)
-    const reentry = { ...disguise(person), date_of_birth: null as unknown as string, depository_accounts: [{ routing_number: '021000021', account_number: String(1e9 + Math.floor(Math.random() * 1e9)) }] };
+    const reentry = {
+      ...disguise(person),
+      date_of_birth: null as unknown as string,
+      depository_accounts: [{ routing_number: '021000021', account_number: String(1e9 + Math.floor(Math.random() * 1e9)) }],
+    };
     const weighted = await member({ duplicate_decision: 'weights', duplicate_weight_threshold: 8 });
     const rules = await member();
     const got = await dashboard(weighted.client, '/dashboard/program/get', { program_id: weighted.program });

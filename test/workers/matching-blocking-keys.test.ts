@@ -74,7 +74,10 @@ describe('blocking keys', () => {
       ['office IP', stranger({ ip_address: '203.0.113.7' })],
       ['birth date', stranger({ date_of_birth: '1975-01-18' })],
       ['SSN last four', stranger({ id_number: { type: 'us_ssn_last_4', value: '6789' } })],
-      ['street and house number in another town', stranger({ address: { street: '123 Main St', street2: null, city: 'Eagleton', region: 'IN', postal_code: '47999', country: 'US' } })],
+      [
+        'street and house number in another town',
+        stranger({ address: { street: '123 Main St', street2: null, city: 'Eagleton', region: 'IN', postal_code: '47999', country: 'US' } }),
+      ],
     ];
     for (const [title, other] of cases) expect(shareKey(a, other), title).toBe(false);
   });

@@ -25,9 +25,13 @@ const BOUNDS = [1, 2];
 describe('editDistance: banded Damerau–Levenshtein (optimal string alignment)', () => {
   // Pieces that strings are made of: few letters (so near matches and swaps are common),
   // accents precomposed and combining, surrogate pairs, other scripts, a compatibility character.
-  const ALPHABETS = [['a', 'b'], ['a', 'b', 'c', 'd', 'e'], ['a', 'é', 'e\u0301', 'ß', '😀', '👩‍👩‍👧', '中', 'ا', 'ﷺ', 'Ω']];
+  const ALPHABETS = [
+    ['a', 'b'],
+    ['a', 'b', 'c', 'd', 'e'],
+    ['a', 'é', 'e\u0301', 'ß', '😀', '👩‍👩‍👧', '中', 'ا', 'ﷺ', 'Ω'],
+  ];
   const rand = random(9);
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const text = (alphabet: string[], max: number) => Array.from({ length: Math.floor(rand() * (max + 1)) }, () => pick(alphabet)).join('');
 
   /** Up to 4 random edits of code units: insertions, deletions, substitutions, adjacent swaps. */
@@ -56,7 +60,9 @@ describe('editDistance: banded Damerau–Levenshtein (optimal string alignment)'
     const distances = pairs.map(([a, b]) => damerauLevenshtein(a, b).steps);
     for (const d of [0, 1, 2, 3]) expect(distances.filter((x) => x === d).length, `distance ${d}`).toBeGreaterThan(300);
     expect(distances.filter((x) => x > 4).length).toBeGreaterThan(300);
-    const swaps = pairs.filter(([a, b]) => a.length === b.length && a.length > 1 && damerauLevenshtein(a, b).steps === 1 && [...a].sort().join() === [...b].sort().join() && a !== b);
+    const swaps = pairs.filter(
+      ([a, b]) => a.length === b.length && a.length > 1 && damerauLevenshtein(a, b).steps === 1 && [...a].sort().join() === [...b].sort().join() && a !== b,
+    );
     expect(swaps.length).toBeGreaterThan(100);
     expect(pairs.filter(([a]) => /[\uD800-\uDFFF]/.test(a)).length).toBeGreaterThan(300);
   });

@@ -41,7 +41,11 @@ describe('the registry of matching fields', () => {
     const fields = fieldBlockingKeysOf(normaliseIdentity(leslie()));
     const dobKeys = [...fields].filter(([, f]) => f === 'date_of_birth').map(([k]) => k);
     const email = [...fields.keys()][0]!;
-    const counts = new Map([[dobKeys[0]!, 9], [dobKeys[1]!, 4], [email, 0]]);
+    const counts = new Map([
+      [dobKeys[0]!, 9],
+      [dobKeys[1]!, 4],
+      [email, 0],
+    ]);
     expect(termCountsOf([...dobKeys, email, 'unknown'], fields, (k) => counts.get(k))).toEqual({ date_of_birth: 4, email_address: 1 });
   });
 });

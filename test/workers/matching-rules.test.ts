@@ -58,16 +58,40 @@ describe('default duplicate rules', () => {
     const base = leslie();
     const reentries: [string, Partial<Identity>][] = [
       ['hyphenated married name, new email and phone', { name: { given_name: 'Leslie', family_name: 'Knope-Wyatt' }, email_address: 'lk@example.com', phone_number: null }],
-      ['typo in the surname, St./Street, other unit', {
-        name: { given_name: 'Leslie', family_name: 'Knoep' }, email_address: null, phone_number: null, id_number: null, depository_accounts: [],
-        address: { street: '123 Main Street', street2: 'Unit 9', city: 'Pawnee', region: 'IN', postal_code: '47998', country: 'US' },
-      }],
-      ['a typo in the birth date, same name and home, nothing else', {
-        date_of_birth: '1975-01-19', email_address: null, phone_number: null, id_number: null, depository_accounts: [], ip_address: null,
-      }],
-      ['given and family swapped, email in capitals', { name: { given_name: 'Knope', family_name: 'Leslie' }, email_address: 'LESLIE.KNOPE@GMAIL.COM', date_of_birth: null, phone_number: null, id_number: null }],
-      ['surname changed on marriage, same birth date and email', { name: { given_name: 'Leslie', family_name: 'Wyatt' }, phone_number: null, id_number: null, depository_accounts: [] }],
-      ['surname changed on marriage, same birth date and SSN', { name: { given_name: 'Leslie', family_name: 'Wyatt' }, email_address: null, phone_number: null, depository_accounts: [] }],
+      [
+        'typo in the surname, St./Street, other unit',
+        {
+          name: { given_name: 'Leslie', family_name: 'Knoep' },
+          email_address: null,
+          phone_number: null,
+          id_number: null,
+          depository_accounts: [],
+          address: { street: '123 Main Street', street2: 'Unit 9', city: 'Pawnee', region: 'IN', postal_code: '47998', country: 'US' },
+        },
+      ],
+      [
+        'a typo in the birth date, same name and home, nothing else',
+        {
+          date_of_birth: '1975-01-19',
+          email_address: null,
+          phone_number: null,
+          id_number: null,
+          depository_accounts: [],
+          ip_address: null,
+        },
+      ],
+      [
+        'given and family swapped, email in capitals',
+        { name: { given_name: 'Knope', family_name: 'Leslie' }, email_address: 'LESLIE.KNOPE@GMAIL.COM', date_of_birth: null, phone_number: null, id_number: null },
+      ],
+      [
+        'surname changed on marriage, same birth date and email',
+        { name: { given_name: 'Leslie', family_name: 'Wyatt' }, phone_number: null, id_number: null, depository_accounts: [] },
+      ],
+      [
+        'surname changed on marriage, same birth date and SSN',
+        { name: { given_name: 'Leslie', family_name: 'Wyatt' }, email_address: null, phone_number: null, depository_accounts: [] },
+      ],
     ];
     for (const [title, change] of reentries) expect(duplicate(base, leslie(change)), title).toBe(true);
   });
@@ -82,23 +106,60 @@ describe('default duplicate rules', () => {
   it('do not join different people who share a surname, a home, an office IP or a common name', () => {
     const ann = leslie();
     const strangers: [string, Identity][] = [
-      ['a relative: same surname, address, IP and home phone; other given name and birth date', leslie({
-        name: { given_name: 'Marlene', family_name: 'Knope' }, date_of_birth: '1950-06-02', email_address: 'marlene@example.com',
-        id_number: { type: 'us_ssn', value: '987654321' }, depository_accounts: [],
-      })],
-      ['a twin: same surname, birth date, address, IP and home phone; other given name', leslie({
-        name: { given_name: 'Marlene', family_name: 'Knope' }, email_address: 'mk@example.com', id_number: { type: 'us_ssn', value: '123456780' }, depository_accounts: [],
-      })],
-      ['a namesake living elsewhere: same name, other birth date', leslie({
-        date_of_birth: '1988-09-30', address: null, email_address: 'lknope88@yahoo.com', phone_number: '+12125550000', id_number: null, ip_address: null, depository_accounts: [],
-      })],
-      ['a coworker on the office network', {
-        date_of_birth: '1979-05-07', name: { given_name: 'Ron', family_name: 'Swanson' }, address: null, email_address: 'ron@example.com',
-        phone_number: '+13175550000', id_number: null, ip_address: '203.0.113.7', depository_accounts: [],
-      }],
-      ['a parent with the same name and home (Sr.), a generation apart', leslie({
-        date_of_birth: '1945-01-18', email_address: 'lknope@aol.com', phone_number: '+13175559999', id_number: { type: 'us_ssn', value: '111223333' }, depository_accounts: [],
-      })],
+      [
+        'a relative: same surname, address, IP and home phone; other given name and birth date',
+        leslie({
+          name: { given_name: 'Marlene', family_name: 'Knope' },
+          date_of_birth: '1950-06-02',
+          email_address: 'marlene@example.com',
+          id_number: { type: 'us_ssn', value: '987654321' },
+          depository_accounts: [],
+        }),
+      ],
+      [
+        'a twin: same surname, birth date, address, IP and home phone; other given name',
+        leslie({
+          name: { given_name: 'Marlene', family_name: 'Knope' },
+          email_address: 'mk@example.com',
+          id_number: { type: 'us_ssn', value: '123456780' },
+          depository_accounts: [],
+        }),
+      ],
+      [
+        'a namesake living elsewhere: same name, other birth date',
+        leslie({
+          date_of_birth: '1988-09-30',
+          address: null,
+          email_address: 'lknope88@yahoo.com',
+          phone_number: '+12125550000',
+          id_number: null,
+          ip_address: null,
+          depository_accounts: [],
+        }),
+      ],
+      [
+        'a coworker on the office network',
+        {
+          date_of_birth: '1979-05-07',
+          name: { given_name: 'Ron', family_name: 'Swanson' },
+          address: null,
+          email_address: 'ron@example.com',
+          phone_number: '+13175550000',
+          id_number: null,
+          ip_address: '203.0.113.7',
+          depository_accounts: [],
+        },
+      ],
+      [
+        'a parent with the same name and home (Sr.), a generation apart',
+        leslie({
+          date_of_birth: '1945-01-18',
+          email_address: 'lknope@aol.com',
+          phone_number: '+13175559999',
+          id_number: { type: 'us_ssn', value: '111223333' },
+          depository_accounts: [],
+        }),
+      ],
     ];
     for (const [title, other] of strangers) expect(duplicate(ann, other), title).toBe(false);
   });
@@ -111,7 +172,10 @@ describe('network rules', () => {
 
   it('are at least as strict as the duplicate defaults: each implies one of them', () => {
     for (const rule of NETWORK_RULES) {
-      expect(DEFAULT_DUPLICATE_RULES.some((d) => implies(rule, d)), JSON.stringify(rule)).toBe(true);
+      expect(
+        DEFAULT_DUPLICATE_RULES.some((d) => implies(rule, d)),
+        JSON.stringify(rule),
+      ).toBe(true);
     }
   });
 

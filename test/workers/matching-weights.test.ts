@@ -67,7 +67,15 @@ describe('matchWeight', () => {
   });
 
   it('does not take two people who share only a common name and a birth date', () => {
-    const a = leslie({ name: { given_name: 'John', family_name: 'Smith' }, address: null, email_address: null, phone_number: null, id_number: null, ip_address: null, depository_accounts: [] });
+    const a = leslie({
+      name: { given_name: 'John', family_name: 'Smith' },
+      address: null,
+      email_address: null,
+      phone_number: null,
+      id_number: null,
+      ip_address: null,
+      depository_accounts: [],
+    });
     const b = { ...a, name: { given_name: 'John', family_name: 'Smith' } };
     // Name and birth date alone: many people share them across a network of millions.
     expect(decides(networkWeight(compareIdentities(a, b)))).toBe(false);
@@ -82,7 +90,12 @@ describe('matchWeight', () => {
 });
 
 describe('guards keep the known hard negatives out, however high the weight', () => {
-  const twin = leslie({ name: { given_name: 'Lisa', family_name: 'Knope' }, email_address: 'lisa.k@gmail.com', id_number: { type: 'us_ssn', value: '987654321' }, depository_accounts: [] });
+  const twin = leslie({
+    name: { given_name: 'Lisa', family_name: 'Knope' },
+    email_address: 'lisa.k@gmail.com',
+    id_number: { type: 'us_ssn', value: '987654321' },
+    depository_accounts: [],
+  });
   const parent = leslie({ date_of_birth: '1948-06-02', email_address: 'lk1948@aol.com', id_number: { type: 'us_ssn', value: '555443333' }, depository_accounts: [] });
   const householdMember = leslie({ name: { given_name: 'Marlene', family_name: 'Knope' }, date_of_birth: '1950-03-03', email_address: 'marlene@aol.com', id_number: null });
 

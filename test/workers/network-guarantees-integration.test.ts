@@ -33,13 +33,19 @@ const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
 
 /** A report's fan-out progress rows. */
 const walks = (reportId: string) =>
-  inUserShards<{ pass: number; shard: number; state: string; page: string }>('SELECT pass, shard, state, page FROM report_fanouts WHERE report_id = ? ORDER BY pass, shard', reportId);
+  inUserShards<{ pass: number; shard: number; state: string; page: string }>(
+    'SELECT pass, shard, state, page FROM report_fanouts WHERE report_id = ? ORDER BY pass, shard',
+    reportId,
+  );
 
 const pagesOf = async (reportId: string, pass: number): Promise<FanoutPage[]> =>
   (await walks(reportId)).filter((w) => w.pass === pass).map((w) => ({ ...(JSON.parse(w.page) as FanoutPage), after: null }));
 
 async function deliver(pages: FanoutMessage[], on: Env = env) {
-  const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch<FanoutMessage>(
+    'beacon-report-fanout',
+    pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, on);
   return getQueueResult(batch, ctx);

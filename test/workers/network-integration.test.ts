@@ -25,7 +25,10 @@ const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
 
 /** Delivers fan-out messages to the Worker's queue handler directly, as the queue would. */
 async function deliver(...bodies: FanoutMessage[]) {
-  const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch<FanoutMessage>(
+    'beacon-report-fanout',
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -128,7 +131,11 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     const person = stranger();
     const a = await member();
     const b = await member();
-    const namesake = await newBeaconUser(b.client, b.program, { name: person.name, date_of_birth: '1991-02-14', address: { street: '77 Oak Ave', city: 'Eagleton', region: 'IN', postal_code: '46002', country: 'US' } });
+    const namesake = await newBeaconUser(b.client, b.program, {
+      name: person.name,
+      date_of_birth: '1991-02-14',
+      address: { street: '77 Oak Ave', city: 'Eagleton', region: 'IN', postal_code: '46002', country: 'US' },
+    });
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
     await deliver(...(await firstPages(made.id)));
     expect(await syndicationsOf(b.client, namesake.id)).toEqual([]);
@@ -159,7 +166,13 @@ describe('the network (checks 2 and 3, and the fan-out)', () => {
     const victim = await newBeaconUser(b.client, b.program, person);
     const [syndication] = await syndicationsOf(b.client, victim.id);
     for (const outsider of [a.client, await newClient()]) {
-      expectError(await api(outsider, '/beacon/report_syndication/get', { beacon_report_syndication_id: syndication.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_syndication_id not found$/);
+      expectError(
+        await api(outsider, '/beacon/report_syndication/get', { beacon_report_syndication_id: syndication.id }),
+        400,
+        'INVALID_REQUEST',
+        'INVALID_FIELD',
+        /^beacon_report_syndication_id not found$/,
+      );
       expectError(await api(outsider, '/beacon/report_syndication/list', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
       expectError(await api(outsider, '/beacon/user/get', { beacon_user_id: victim.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
     }

@@ -30,7 +30,8 @@ async function reported(person: Partial<Person>) {
 const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
   (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
 
-const eventsOf = (clientId: string) => inUserShards<{ webhook_code: string; payload: string }>('SELECT webhook_code, payload FROM webhook_events WHERE client_id = ? ORDER BY seq', clientId);
+const eventsOf = (clientId: string) =>
+  inUserShards<{ webhook_code: string; payload: string }>('SELECT webhook_code, payload FROM webhook_events WHERE client_id = ? ORDER BY seq', clientId);
 
 /** Everything a member can observe of one probe: the create's answer, the user as read
  * back, its syndications (with their analyses) and the webhook events it caused — with the
@@ -116,7 +117,12 @@ describe('a syndication of another member’s report shows only what the member 
     await reported(withPhone);
     const m = await member();
     const probeOf = async (person: Person) => {
-      const user = await newBeaconUser(m.client, m.program, { name: person.name, date_of_birth: person.date_of_birth, email_address: person.email_address, phone_number: '+13125550199' });
+      const user = await newBeaconUser(m.client, m.program, {
+        name: person.name,
+        date_of_birth: person.date_of_birth,
+        email_address: person.email_address,
+        phone_number: '+13125550199',
+      });
       return (await syndicationsOf(m.client, user.id))[0].analysis;
     };
     const reporterLacks = await probeOf(withoutPhone);
@@ -167,7 +173,8 @@ describe('repeated matches of one reported person into one member are bounded', 
     const known = { name: person.name, date_of_birth: person.date_of_birth, email_address: person.email_address };
 
     const made = [];
-    for (const program of [first, second, first, second, second]) made.push(await api(client, '/beacon/user/create', { program_id: program, client_user_id: `u-${made.length}`, user: known }));
+    for (const program of [first, second, first, second, second])
+      made.push(await api(client, '/beacon/user/create', { program_id: program, client_user_id: `u-${made.length}`, user: known }));
     expect(made.map((a) => a.body.status)).toEqual(['pending_review', 'pending_review', 'pending_review', 'cleared', 'cleared']);
     const counts = await Promise.all(made.map(async (a) => (await syndicationsOf(client, a.body.id)).length));
     expect(counts).toEqual([1, 1, 1, 0, 0]);
@@ -192,7 +199,16 @@ describe('repeated matches of one reported person into one member are bounded', 
       resolved_at: null,
     });
     const count = (await admin('/admin/network/match_count/list', { client_id: client.client_id })).body.match_counts;
-    expect(count).toEqual([{ client_id: client.client_id, reported: { client_id: expect.any(String), beacon_user_id: report.beacon_user_id }, syndications: 3, held: 2, bound: 3, updated_at: expect.any(String) }]);
+    expect(count).toEqual([
+      {
+        client_id: client.client_id,
+        reported: { client_id: expect.any(String), beacon_user_id: report.beacon_user_id },
+        syndications: 3,
+        held: 2,
+        bound: 3,
+        updated_at: expect.any(String),
+      },
+    ]);
 
     // A held match is found again by every later check of its user, and stays one.
     expect((await api(client, '/beacon/user/update', { beacon_user_id: made[4]!.body.id, user: { ip_address: '203.0.113.7' } })).body.status).toBe('cleared');
@@ -233,12 +249,16 @@ describe('repeated matches of one reported person into one member are bounded', 
     const person = stranger();
     const m = await member();
     const users = [];
-    for (let i = 0; i < SYNDICATIONS_PER_REPORTED_USER + 2; i++) users.push(await newBeaconUser(m.client, m.program, { ...person, email_address: `copy.${i}.${person.email_address}` }));
+    for (let i = 0; i < SYNDICATIONS_PER_REPORTED_USER + 2; i++)
+      users.push(await newBeaconUser(m.client, m.program, { ...person, email_address: `copy.${i}.${person.email_address}` }));
     const reporter = await member();
     const reportedUser = await newBeaconUser(reporter.client, reporter.program, person);
     const report = (await api(reporter.client, '/beacon/report/create', { beacon_user_id: reportedUser.id, type: 'stolen', fraud_date: '2024-03-01' })).body;
     const pages = await firstPages(report.id);
-    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<FanoutMessage>(
+      'beacon-report-fanout',
+      pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     await getQueueResult(batch, ctx);
@@ -310,7 +330,10 @@ describe('one notification per fact', () => {
     const again = await api(first.client, '/beacon/report/create', { beacon_user_id: first.user.id, type: 'synthetic', fraud_date: '2024-05-05' });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     const pages = await firstPages(again.body.id);
-    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout', pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<FanoutMessage>(
+      'beacon-report-fanout',
+      pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     await getQueueResult(batch, ctx);

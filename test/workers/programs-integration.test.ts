@@ -11,7 +11,13 @@ describe('/dashboard/program/*', () => {
     expect(created.body).toEqual({
       id: expect.stringMatching(/^becprg_[0-9A-Za-z]{14}$/),
       name: 'Onboarding',
-      settings: { duplicate_rules: DEFAULT_DUPLICATE_RULES, duplicates_to_pending_review: true, flag_network_fraud: true, duplicate_decision: 'rules', duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD },
+      settings: {
+        duplicate_rules: DEFAULT_DUPLICATE_RULES,
+        duplicates_to_pending_review: true,
+        flag_network_fraud: true,
+        duplicate_decision: 'rules',
+        duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD,
+      },
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
       request_id: expect.any(String),
@@ -25,7 +31,13 @@ describe('/dashboard/program/*', () => {
       name: 'Strict',
       settings: { duplicate_rules: rules, flag_network_fraud: false },
     });
-    expect(created.body.settings).toEqual({ duplicate_rules: rules, duplicates_to_pending_review: true, flag_network_fraud: false, duplicate_decision: 'rules', duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD });
+    expect(created.body.settings).toEqual({
+      duplicate_rules: rules,
+      duplicates_to_pending_review: true,
+      flag_network_fraud: false,
+      duplicate_decision: 'rules',
+      duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD,
+    });
   });
 
   it('updates the name and individual settings, keeping the others', async () => {

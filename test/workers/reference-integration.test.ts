@@ -148,7 +148,10 @@ describe('GET /openapi.json', () => {
     const document = await documentFor();
     const refs = refsOf(document);
     for (const { at, ref } of refs) {
-      const target = ref.replace(/^#\//, '').split('/').reduce<any>((node, key) => node?.[key], document);
+      const target = ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<any>((node, key) => node?.[key], document);
       expect(target, `${ref} (at ${at})`).toBeDefined();
     }
     const used = new Set(refs.map(({ ref }) => ref.split('/').pop()));
@@ -181,7 +184,12 @@ describe('GET /health', () => {
 
 describe('every other GET still answers Plaid’s 404', () => {
   it('unknown paths, JSON endpoints asked with GET, and POST to a page', async () => {
-    for (const response of [await get('/nowhere'), await get('/beacon/user/get'), await get('/docs/nothing-here'), await exports.default.fetch('https://beacon.test/', { method: 'POST' })]) {
+    for (const response of [
+      await get('/nowhere'),
+      await get('/beacon/user/get'),
+      await get('/docs/nothing-here'),
+      await exports.default.fetch('https://beacon.test/', { method: 'POST' }),
+    ]) {
       expectError({ status: response.status, body: await response.json() }, 404, 'INVALID_REQUEST', 'NOT_FOUND');
     }
   });

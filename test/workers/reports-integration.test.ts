@@ -107,9 +107,21 @@ describe('/beacon/report/*', () => {
     const other = await newClient();
     expectError(await api(other, '/beacon/report/get', { beacon_report_id: report.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_id not found$/);
     expectError(await api(other, '/beacon/report/list', { beacon_user_id: user.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
-    expectError(await api(other, '/beacon/report/create', { beacon_user_id: user.id, type: 'stolen', fraud_date: '2024-01-01' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_user_id not found$/);
+    expectError(
+      await api(other, '/beacon/report/create', { beacon_user_id: user.id, type: 'stolen', fraud_date: '2024-01-01' }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^beacon_user_id not found$/,
+    );
     expectError(await dashboard(other, '/dashboard/report/delete', { beacon_report_id: report.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_id not found$/);
-    expectError(await dashboard(other, '/dashboard/report/update', { beacon_report_id: report.id, type: 'unknown' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_id not found$/);
+    expectError(
+      await dashboard(other, '/dashboard/report/update', { beacon_report_id: report.id, type: 'unknown' }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^beacon_report_id not found$/,
+    );
   });
 });
 
@@ -156,6 +168,12 @@ describe('review rules (PRODUCT.md §5.4)', () => {
     // Confirming again changes nothing.
     const again = await dashboard(other, '/dashboard/report_syndication/confirm', { beacon_report_syndication_id: syndication.id });
     expect(again.body.confirmed_at).toBe(confirmed.body.confirmed_at);
-    expectError(await dashboard(client, '/dashboard/report_syndication/confirm', { beacon_report_syndication_id: syndication.id }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^beacon_report_syndication_id not found$/);
+    expectError(
+      await dashboard(client, '/dashboard/report_syndication/confirm', { beacon_report_syndication_id: syndication.id }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^beacon_report_syndication_id not found$/,
+    );
   });
 });

@@ -41,7 +41,13 @@ describe('placement', () => {
     expect(await shardOfProgram(first)).toBe(home);
     expect(await shardOfProgram(second)).toBe(other);
     expect((await admin('/admin/client/get', { client_id: client.client_id })).body).toMatchObject({ home_shard: home, program_shard: other });
-    expectError(await admin('/admin/client/update', { client_id: client.client_id, program_shard: 7 }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_shard must be an open user shard \(0, 1\)$/);
+    expectError(
+      await admin('/admin/client/update', { client_id: client.client_id, program_shard: 7 }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^program_shard must be an open user shard \(0, 1\)$/,
+    );
     expectError(await admin('/admin/program/get', { program_id: 'becprg_00000000000000' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^program_id not found$/);
   });
 
@@ -51,7 +57,10 @@ describe('placement', () => {
     const home = await homeShardOf(client.client_id);
     await newProgram(client);
     const after = (await admin('/admin/shard/list')).body;
-    expect(after.user_shards.map((s: { shard: number; open: boolean }) => [s.shard, s.open])).toEqual([[0, true], [1, true]]);
+    expect(after.user_shards.map((s: { shard: number; open: boolean }) => [s.shard, s.open])).toEqual([
+      [0, true],
+      [1, true],
+    ]);
     expect(after.index_shards.map((s: { shard: number }) => s.shard)).toEqual([0, 1]);
     expect(after.user_shards[home].programs).toBe(before.user_shards[home].programs + 1);
     for (const db of [after.control, ...after.user_shards, ...after.index_shards]) expect(db.size_bytes).toBeGreaterThan(0);
@@ -160,7 +169,12 @@ describe('the network across shards', () => {
       expect(await db.prepare('SELECT report_id FROM indexed_reports WHERE report_id = ?').bind(made.body.id).first()).not.toBeNull();
     }
     // Found through the keys of one shard only: the mailbox and the phone (with the name).
-    const viaOne = { name: person.name, email_address: person.email_address, phone_number: person.phone_number, depository_accounts: [{ account_number: '4444555566', routing_number: '021000021' }] };
+    const viaOne = {
+      name: person.name,
+      email_address: person.email_address,
+      phone_number: person.phone_number,
+      depository_accounts: [{ account_number: '4444555566', routing_number: '021000021' }],
+    };
     const found = await newBeaconUser(b, await newProgram(b), viaOne);
     expect(found.status).toBe('pending_review');
 

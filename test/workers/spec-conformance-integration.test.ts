@@ -128,7 +128,10 @@ describe('dashboard and admin answers satisfy their response schemas', () => {
     expect(confirmed.body.confirmed_by).toBe('analyst-1');
     expectContractShape('/dashboard/report_syndication/confirm', confirmed.body);
 
-    expectContractShape('/dashboard/report/update', (await dashboard(reporter, '/dashboard/report/update', { beacon_report_id: report.body.id, fraud_amount: { iso_currency_code: 'USD', value: 12.5 } })).body);
+    expectContractShape(
+      '/dashboard/report/update',
+      (await dashboard(reporter, '/dashboard/report/update', { beacon_report_id: report.body.id, fraud_amount: { iso_currency_code: 'USD', value: 12.5 } })).body,
+    );
     expectContractShape('/dashboard/report/delete', (await dashboard(reporter, '/dashboard/report/delete', { beacon_report_id: report.body.id })).body);
 
     expectContractShape('/dashboard/webhook/update', (await dashboard(client, '/dashboard/webhook/update', { url: null })).body);

@@ -29,11 +29,7 @@ describe('data at rest', () => {
     const program = await newProgram(client);
     const a = await newBeaconUser(client, program);
     const b = await newBeaconUser(client, program, { ...leslie(), email_address: 'b@example.com' });
-    await writeInUserShards(
-      'UPDATE beacon_user_versions SET identity = (SELECT identity FROM beacon_user_versions WHERE beacon_user_id = ?) WHERE beacon_user_id = ?',
-      a.id,
-      b.id,
-    );
+    await writeInUserShards('UPDATE beacon_user_versions SET identity = (SELECT identity FROM beacon_user_versions WHERE beacon_user_id = ?) WHERE beacon_user_id = ?', a.id, b.id);
     const answer = await api(client, '/beacon/user/get', { beacon_user_id: b.id });
     expect(answer.status).toBe(500);
     expect(answer.body.error_message).not.toMatch(/decrypt|AES|OperationError/i);

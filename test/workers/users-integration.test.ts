@@ -90,7 +90,13 @@ describe('/user/*', () => {
 
   it('validates identities', async () => {
     const client = await newClient();
-    expectError(await api(client, '/user/create', { client_user_id: 'v', identity: { emails: [{ data: 'nope', primary: true }] } }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /identity\.emails\.0\.data/);
+    expectError(
+      await api(client, '/user/create', { client_user_id: 'v', identity: { emails: [{ data: 'nope', primary: true }] } }),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /identity\.emails\.0\.data/,
+    );
     expectError(await api(client, '/user/create', { client_user_id: 'v', identity: { nickname: 'x' } }), 400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', /identity\.nickname/);
     expectError(await api(client, '/user/create', {}), 400, 'INVALID_REQUEST', 'MISSING_FIELDS', /client_user_id/);
   });

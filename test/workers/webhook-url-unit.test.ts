@@ -16,16 +16,49 @@ const refused = (url: string, rules = production, rule: RegExp = /^webhook_url m
 /** Targets that are not the public internet, each spelt the ways that used to get through. */
 const SPECIAL_ADDRESSES = [
   // IPv4 special-purpose blocks (IANA registry), multicast and broadcast.
-  'https://0.0.0.0/', 'https://10.0.0.1/', 'https://100.64.0.1/', 'https://127.0.0.1/', 'https://169.254.169.254/latest/meta-data',
-  'https://172.16.5.4/', 'https://192.0.0.170/', 'https://192.0.2.1/', 'https://192.31.196.1/', 'https://192.52.193.1/',
-  'https://192.88.99.1/', 'https://192.168.1.1/', 'https://192.175.48.1/', 'https://198.18.0.1/', 'https://198.19.255.254/',
-  'https://198.51.100.7/', 'https://203.0.113.10/', 'https://224.0.0.1/', 'https://240.0.0.1/', 'https://255.255.255.255/',
+  'https://0.0.0.0/',
+  'https://10.0.0.1/',
+  'https://100.64.0.1/',
+  'https://127.0.0.1/',
+  'https://169.254.169.254/latest/meta-data',
+  'https://172.16.5.4/',
+  'https://192.0.0.170/',
+  'https://192.0.2.1/',
+  'https://192.31.196.1/',
+  'https://192.52.193.1/',
+  'https://192.88.99.1/',
+  'https://192.168.1.1/',
+  'https://192.175.48.1/',
+  'https://198.18.0.1/',
+  'https://198.19.255.254/',
+  'https://198.51.100.7/',
+  'https://203.0.113.10/',
+  'https://224.0.0.1/',
+  'https://240.0.0.1/',
+  'https://255.255.255.255/',
   // IPv6 special-purpose blocks, multicast, site-local, and what lies outside 2000::/3.
-  'https://[::]/', 'https://[::1]/', 'https://[100::1]/', 'https://[100:0:0:1::1]/', 'https://[2001:2::1]/', 'https://[2001:20::1]/',
-  'https://[2001:db8::1]/', 'https://[2620:4f:8000::1]/', 'https://[3fff::1]/', 'https://[5f00::1]/', 'https://[4000::1]/',
-  'https://[fd00::1]/', 'https://[fe80::1]/', 'https://[fec0::1]/', 'https://[ff02::1]/',
+  'https://[::]/',
+  'https://[::1]/',
+  'https://[100::1]/',
+  'https://[100:0:0:1::1]/',
+  'https://[2001:2::1]/',
+  'https://[2001:20::1]/',
+  'https://[2001:db8::1]/',
+  'https://[2620:4f:8000::1]/',
+  'https://[3fff::1]/',
+  'https://[5f00::1]/',
+  'https://[4000::1]/',
+  'https://[fd00::1]/',
+  'https://[fe80::1]/',
+  'https://[fec0::1]/',
+  'https://[ff02::1]/',
   // The URL parser turns every IPv4 spelling into dotted decimal.
-  'https://2130706433/', 'https://0x7f.1/', 'https://0177.0.0.1/', 'https://127.1/', 'https://0x7f000001/', 'https://127.0.0.1./',
+  'https://2130706433/',
+  'https://0x7f.1/',
+  'https://0177.0.0.1/',
+  'https://127.1/',
+  'https://0x7f000001/',
+  'https://127.0.0.1./',
 ];
 
 const EMBEDDED_IPV4 = [
@@ -63,10 +96,24 @@ const NAMES_IN_DISGUISE = [
 ] as const;
 
 const SPECIAL_USE_NAMES = [
-  'https://localhost/', 'https://localhost./', 'https://LOCALHOST/', 'https://ｌｏｃａｌｈｏｓｔ/', 'https://api.localhost/',
-  'https://printer.local/', 'https://db.internal/', 'https://nas.home.arpa/', 'https://1.0.0.127.in-addr.arpa/',
-  'https://ipv4only.arpa/', 'https://hooks.test/', 'https://a.invalid/', 'https://hooks.example/', 'https://xyz.onion/',
-  'https://a.alt/', 'https://router.lan/', 'https://files.corp/', 'https://localhost.localdomain/',
+  'https://localhost/',
+  'https://localhost./',
+  'https://LOCALHOST/',
+  'https://ｌｏｃａｌｈｏｓｔ/',
+  'https://api.localhost/',
+  'https://printer.local/',
+  'https://db.internal/',
+  'https://nas.home.arpa/',
+  'https://1.0.0.127.in-addr.arpa/',
+  'https://ipv4only.arpa/',
+  'https://hooks.test/',
+  'https://a.invalid/',
+  'https://hooks.example/',
+  'https://xyz.onion/',
+  'https://a.alt/',
+  'https://router.lan/',
+  'https://files.corp/',
+  'https://localhost.localdomain/',
 ];
 
 describe('webhook URL rules', () => {
@@ -95,7 +142,8 @@ describe('webhook URL rules', () => {
   });
 
   it('refuses every special-purpose address, however it is spelt', () => {
-    for (const url of SPECIAL_ADDRESSES) refused(url, production, /^webhook_url must not point at a private, loopback, link-local or other special-purpose address \(\w[\w :/]*\)$/);
+    for (const url of SPECIAL_ADDRESSES)
+      refused(url, production, /^webhook_url must not point at a private, loopback, link-local or other special-purpose address \(\w[\w :/]*\)$/);
     // The message names the block.
     refused('https://198.18.0.1/', production, /\(reserved\)$/);
     refused('https://[fec0::1]/', production, /\(deprecatedSiteLocal\)$/);
@@ -178,7 +226,17 @@ describe('webhook URL rules', () => {
         /^WEBHOOK_LOCAL_PORTS must list ports \(1-65535\) or ranges \(9000-9099\) separated by commas, not ".+"$/,
       );
     }
-    for (const value of ['https://hooks.acme.com', 'hooks.acme.com/path', 'hooks.acme.com:443', '*.', '**.acme.com', 'a.*.acme.com', 'localhost', 'hooks acme.com', 'user@acme.com']) {
+    for (const value of [
+      'https://hooks.acme.com',
+      'hooks.acme.com/path',
+      'hooks.acme.com:443',
+      '*.',
+      '**.acme.com',
+      'a.*.acme.com',
+      'localhost',
+      'hooks acme.com',
+      'user@acme.com',
+    ]) {
       await expect(rulesOf({ ENVIRONMENT: 'production', WEBHOOK_HOST_ALLOWLIST: value }), value).rejects.toThrowError(
         /^WEBHOOK_HOST_ALLOWLIST must list host names \(hooks\.example\.com\) or patterns \(\*\.example\.com\) separated by commas, not ".+"$/,
       );

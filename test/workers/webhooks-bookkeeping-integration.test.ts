@@ -12,7 +12,12 @@ import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/
 const LAST_ATTEMPT = MAX_RETRIES + 1;
 
 const eventRow = async (id: string) =>
-  (await inUserShards<{ claim_token: string | null; enqueued_at: string | null; delivery_status: string }>('SELECT claim_token, enqueued_at, delivery_status FROM webhook_events WHERE id = ?', id))[0]!;
+  (
+    await inUserShards<{ claim_token: string | null; enqueued_at: string | null; delivery_status: string }>(
+      'SELECT claim_token, enqueued_at, delivery_status FROM webhook_events WHERE id = ?',
+      id,
+    )
+  )[0]!;
 
 /** A consumer in the middle of sending `eventId`: its receiver answers 200 after a while. */
 async function senderInFlight() {
@@ -29,7 +34,11 @@ function envWithUnreachableShards(): Env {
   const fail = () => Promise.reject(new Error('D1 unreachable (simulated outage)'));
   const statement = { bind: () => statement, run: fail, all: fail, first: fail, raw: fail };
   const unreachable = { prepare: () => statement, batch: fail, exec: fail };
-  const shards = Object.fromEntries(Object.keys(env).filter((k) => k.startsWith('USER_SHARD_')).map((k) => [k, unreachable]));
+  const shards = Object.fromEntries(
+    Object.keys(env)
+      .filter((k) => k.startsWith('USER_SHARD_'))
+      .map((k) => [k, unreachable]),
+  );
   return { ...env, ...shards } as Env;
 }
 
@@ -68,7 +77,10 @@ describe('webhook bookkeeping under races', () => {
 
     // An analyst re-sends it; its new schedule's first attempt fails too…
     expect((await dashboard(client, '/dashboard/webhook/delivery/retry', { delivery_id: eventId })).status).toBe(200);
-    await vi.waitFor(async () => expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: expect.any(String) }), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: expect.any(String) }), {
+      timeout: 10_000,
+      interval: 100,
+    });
     // …and only then does the first hand-over's message reach the dead-letter consumer.
     expect((await consume('beacon-webhooks-dead', [{ eventId, handover: 'first' }])).explicitAcks).toEqual(['msg-0']);
     expect(await deliveryOf(client, eventId)).toMatchObject({ status: 'pending', given_up_at: null });

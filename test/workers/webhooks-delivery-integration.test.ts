@@ -82,7 +82,13 @@ describe('webhook delivery', () => {
       const delay = result.retryMessages[0]!.delaySeconds;
       delays.push(delay);
       const logged = await deliveryOf(client, eventId);
-      expect(logged).toMatchObject({ status: 'pending', attempts: attempt, last_http_status: 503, last_error: 'http_status', last_error_message: DELIVERY_FAILURE_MESSAGES.http_status });
+      expect(logged).toMatchObject({
+        status: 'pending',
+        attempts: attempt,
+        last_http_status: 503,
+        last_error: 'http_status',
+        last_error_message: DELIVERY_FAILURE_MESSAGES.http_status,
+      });
       // next_attempt_at is the moment of the retry (to the second).
       const next = Date.parse(logged.next_attempt_at);
       expect(next).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + delay! * 1000 - 1000);
@@ -186,7 +192,13 @@ describe('webhook delivery', () => {
       const result = await consume('beacon-webhooks', [{ eventId }]);
       expect(result.retryMessages, failure).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
       const logged = await deliveryOf(client, eventId);
-      expect(logged, JSON.stringify(answer)).toMatchObject({ status: 'pending', attempts: 1, last_http_status: status, last_error: failure, last_error_message: DELIVERY_FAILURE_MESSAGES[failure] });
+      expect(logged, JSON.stringify(answer)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        last_http_status: status,
+        last_error: failure,
+        last_error_message: DELIVERY_FAILURE_MESSAGES[failure],
+      });
       // Neither the runtime's error nor the receiver's answer reaches the member.
       expect(JSON.stringify(logged)).not.toMatch(/connection lost|answer \d+/i);
     }
@@ -257,7 +269,11 @@ describe('webhook delivery', () => {
     const eventId = await recordEvent(client.client_id);
     const result = await consume('beacon-webhooks', [{ eventId }]);
     expect(result.retryMessages).toEqual([{ msgId: 'msg-0', delaySeconds: 30 }]);
-    expect(await deliveryOf(client, eventId)).toMatchObject({ last_http_status: null, last_error: 'url_not_allowed', last_error_message: DELIVERY_FAILURE_MESSAGES.url_not_allowed });
+    expect(await deliveryOf(client, eventId)).toMatchObject({
+      last_http_status: null,
+      last_error: 'url_not_allowed',
+      last_error_message: DELIVERY_FAILURE_MESSAGES.url_not_allowed,
+    });
   });
 
   it('a client without a webhook URL: the delivery is skipped — visible, not retried, re-sendable once a URL is set', async () => {

@@ -12,7 +12,8 @@ import { inUserShards, writeInUserShards } from './support/storage';
 import { deliveryOf, homeShardOf, memberWithReceiver } from './support/webhooks';
 
 const eventRow = async (id: string) =>
-  (await inUserShards<{ id: string; enqueued_at: string | null; delivery_status: string }>('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?', id))[0] ?? null;
+  (await inUserShards<{ id: string; enqueued_at: string | null; delivery_status: string }>('SELECT id, enqueued_at, delivery_status FROM webhook_events WHERE id = ?', id))[0] ??
+  null;
 
 /** The Worker's env with a webhook queue whose sends fail, as during a Queues outage. */
 function envWithBrokenQueue(): Env {
@@ -57,7 +58,8 @@ describe('the webhook outbox', () => {
   it('a refused request writes no event', async () => {
     const client = await newClient();
     const user = await newBeaconUser(client, await newProgram(client), stranger());
-    const count = async () => (await inUserShards<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_events WHERE client_id = ?', client.client_id)).reduce((sum, r) => sum + r.n, 0);
+    const count = async () =>
+      (await inUserShards<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_events WHERE client_id = ?', client.client_id)).reduce((sum, r) => sum + r.n, 0);
     const before = await count();
     // `rejected` needs a report or a confirmed syndication: refused, nothing written.
     const refused = await api(client, '/beacon/user/review', { beacon_user_id: user.id, status: 'rejected' });
@@ -69,7 +71,10 @@ describe('the webhook outbox', () => {
     const { client, receiver } = await memberWithReceiver();
     const shard = await homeShardOf(client.client_id);
     const storage = new Storage(env);
-    const changes = new Changeset(storage.userShard(shard), nowTimestamp()).event(client.client_id, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_SweptSwept0001' });
+    const changes = new Changeset(storage.userShard(shard), nowTimestamp()).event(client.client_id, {
+      webhook_code: 'USER_STATUS_UPDATED',
+      beacon_user_id: 'becusr_SweptSwept0001',
+    });
     await changes.write();
     const eventId = changes.eventIds[0]!;
 
@@ -111,9 +116,10 @@ describe('the sweep’s reconciliation', () => {
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
     const insert = (id: string, columns: Record<string, string | number | null>) => {
       const names = Object.keys(columns);
-      return home.prepare(
-        `INSERT INTO webhook_events (id, client_id, webhook_code, payload, created_at, ${names.join(', ')}) VALUES (?, ?, 'USER_STATUS_UPDATED', ?, ?, ${names.map(() => '?').join(', ')})`,
-      )
+      return home
+        .prepare(
+          `INSERT INTO webhook_events (id, client_id, webhook_code, payload, created_at, ${names.join(', ')}) VALUES (?, ?, 'USER_STATUS_UPDATED', ?, ?, ${names.map(() => '?').join(', ')})`,
+        )
         .bind(id, client.client_id, JSON.stringify({ webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: 'becusr_Reconcile00001' }), hoursAgo(5), ...Object.values(columns))
         .run();
     };
@@ -122,7 +128,12 @@ describe('the sweep’s reconciliation', () => {
     // Failed 3 h ago with its next attempt due 2.5 h ago: lost too.
     await insert('evt_LostRetry0000001', { enqueued_at: hoursAgo(4), last_attempt_at: hoursAgo(3), next_attempt_at: hoursAgo(2.5), delivery_attempts: 2 });
     // Waiting for an 8 h retry: alive.
-    await insert('evt_LongRetry0000001', { enqueued_at: hoursAgo(4), last_attempt_at: hoursAgo(3), next_attempt_at: new Date(Date.now() + 5 * 3_600_000).toISOString(), delivery_attempts: 5 });
+    await insert('evt_LongRetry0000001', {
+      enqueued_at: hoursAgo(4),
+      last_attempt_at: hoursAgo(3),
+      next_attempt_at: new Date(Date.now() + 5 * 3_600_000).toISOString(),
+      delivery_attempts: 5,
+    });
     // Delivered long ago: settled.
     await insert('evt_Delivered0000001', { enqueued_at: hoursAgo(4), delivery_status: 'delivered', delivered_at: hoursAgo(4) });
 

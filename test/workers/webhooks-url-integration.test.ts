@@ -51,7 +51,13 @@ describe('/dashboard/webhook/update', () => {
       expect(answer.status, `${url}: ${JSON.stringify(answer.body)}`).toBe(200);
     }
     for (const url of ['http://localhost:8787/hook', 'https://localhost/hook', 'http://127.0.0.1:3000/hook']) {
-      expectError(await dashboard(client, '/dashboard/webhook/update', { url }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^url must use a port allowed for local receivers \(WEBHOOK_LOCAL_PORTS: 9000-9099\), not \d+$/);
+      expectError(
+        await dashboard(client, '/dashboard/webhook/update', { url }),
+        400,
+        'INVALID_REQUEST',
+        'INVALID_FIELD',
+        /^url must use a port allowed for local receivers \(WEBHOOK_LOCAL_PORTS: 9000-9099\), not \d+$/,
+      );
     }
     expectError(await dashboard(client, '/dashboard/webhook/update', { url: 'http://hooks.example.com/beacon' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^url must use https$/);
   });
@@ -98,7 +104,13 @@ describe('webhook target configuration', () => {
     const allowlist = { WEBHOOK_HOST_ALLOWLIST: 'hooks.acme.com,*.acme-partners.com' };
     expect((await createClient(allowlist, 'https://hooks.acme.com/beacon')).status).toBe(200);
     expect((await createClient(allowlist, 'https://eu.acme-partners.com/beacon')).status).toBe(200);
-    expectError(await createClient(allowlist, 'https://hooks.example.com/beacon'), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /^webhook_url must point at a host this deployment allows webhooks to/);
+    expectError(
+      await createClient(allowlist, 'https://hooks.example.com/beacon'),
+      400,
+      'INVALID_REQUEST',
+      'INVALID_FIELD',
+      /^webhook_url must point at a host this deployment allows webhooks to/,
+    );
   });
 
   it('production refuses local receivers, whatever WEBHOOK_LOCAL_PORTS says', async () => {
@@ -107,7 +119,10 @@ describe('webhook target configuration', () => {
   });
 
   it('a malformed value fails every request with a message naming the var', async () => {
-    for (const [name, value] of [['WEBHOOK_LOCAL_PORTS', '9000..9099'], ['WEBHOOK_HOST_ALLOWLIST', 'https://hooks.acme.com/']] as const) {
+    for (const [name, value] of [
+      ['WEBHOOK_LOCAL_PORTS', '9000..9099'],
+      ['WEBHOOK_HOST_ALLOWLIST', 'https://hooks.acme.com/'],
+    ] as const) {
       const answer = await createClient({ [name]: value }, 'https://hooks.example.com/beacon');
       expectError(answer, 500, 'API_ERROR', 'INTERNAL_SERVER_ERROR');
       expect(answer.body.error_message).toMatch(new RegExp(`^the deployment is misconfigured: ${name} must list .* not "${value.replace(/[.*/]/g, '\\$&')}"$`));

@@ -133,8 +133,5 @@ export const heldMatches = sqliteTable(
     createdAt: text('created_at').notNull(),
     resolvedAt: text('resolved_at'),
   },
-  (t) => [
-    uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId),
-    index('held_matches_by_pair').on(t.reportedUserId, t.clientId),
-  ],
+  (t) => [uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId), index('held_matches_by_pair').on(t.reportedUserId, t.clientId)],
 );

@@ -59,10 +59,7 @@ export const users = sqliteTable(
     identity: text('identity'),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId),
-    index('users_with_hmac_tokens').on(t.tokenHmacKid).where(sql`token_hmac_kid IS NOT NULL`),
-  ],
+  (t) => [uniqueIndex('users_by_client_user_id').on(t.clientId, t.clientUserId), index('users_with_hmac_tokens').on(t.tokenHmacKid).where(sql`token_hmac_kid IS NOT NULL`)],
 );
 
 /** The webhook outbox: every event is written in the same batch as the change that
@@ -226,10 +223,7 @@ export const reportSyndications = sqliteTable(
     confirmedAt: text('confirmed_at'),
     confirmedBy: text('confirmed_by'),
   },
-  (t) => [
-    uniqueIndex('report_syndications_one_per_fact').on(t.reportedUserId, t.beaconUserId),
-    index('report_syndications_by_user').on(t.beaconUserId, t.seq),
-  ],
+  (t) => [uniqueIndex('report_syndications_one_per_fact').on(t.reportedUserId, t.beaconUserId), index('report_syndications_by_user').on(t.beaconUserId, t.seq)],
 );
 
 export const FANOUT_STATES = ['queued', 'done', 'dead'] as const;
@@ -248,8 +242,5 @@ export const reportFanouts = sqliteTable(
     /** The page was last sent or tried at this time; a queued fan-out quiet for long is resumed. */
     touchedAt: text('touched_at').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.reportId, t.pass, t.shard] }),
-    index('report_fanouts_queued').on(t.touchedAt).where(sql`state = 'queued'`),
-  ],
+  (t) => [primaryKey({ columns: [t.reportId, t.pass, t.shard] }), index('report_fanouts_queued').on(t.touchedAt).where(sql`state = 'queued'`)],
 );

@@ -68,9 +68,7 @@ export function patchIdentity(current: Identity, patch: BeaconUserUpdateRequestD
     phone_number: patch.phone_number ?? current.phone_number,
     id_number: patch.id_number ?? current.id_number,
     ip_address: patch.ip_address ?? current.ip_address,
-    depository_accounts: patch.depository_accounts
-      ? accounts(patch.depository_accounts, current.depository_accounts, now)
-      : current.depository_accounts,
+    depository_accounts: patch.depository_accounts ? accounts(patch.depository_accounts, current.depository_accounts, now) : current.depository_accounts,
   });
 }
 

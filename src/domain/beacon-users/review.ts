@@ -16,14 +16,10 @@ export interface ReviewFacts {
 export function assertReviewAllowed(status: BeaconUserStatus, facts: ReviewFacts): void {
   const evidence = facts.hasActiveReport || facts.hasConfirmedSyndication;
   if (status === 'rejected' && !evidence) {
-    throw errors.refused(
-      'status rejected needs an active Beacon Report on the user or a confirmed Beacon Report Syndication; create a report with /beacon/report/create first',
-    );
+    throw errors.refused('status rejected needs an active Beacon Report on the user or a confirmed Beacon Report Syndication; create a report with /beacon/report/create first');
   }
   if (status === 'cleared' && evidence) {
-    throw errors.refused(
-      'status cleared is not allowed while the user has an active Beacon Report or a confirmed Beacon Report Syndication; delete the report first',
-    );
+    throw errors.refused('status cleared is not allowed while the user has an active Beacon Report or a confirmed Beacon Report Syndication; delete the report first');
   }
 }
 
@@ -38,7 +34,6 @@ export async function reviewFacts(ctx: InProgram, beaconUserId: string): Promise
   ]);
   if (!current || current.clientId !== program.clientId) throw errors.notFound('beacon_user_id');
   const hasActiveReport = report !== undefined;
-  const hasConfirmedSyndication =
-    !hasActiveReport && confirmed.length > 0 && [...(await reportsOf(ctx.storage, confirmed)).values()].some((r) => r.deletedAt === null);
+  const hasConfirmedSyndication = !hasActiveReport && confirmed.length > 0 && [...(await reportsOf(ctx.storage, confirmed)).values()].some((r) => r.deletedAt === null);
   return { current, facts: { hasActiveReport, hasConfirmedSyndication } };
 }

@@ -10,7 +10,17 @@ import type { BeaconUserUpdateRequestData } from '../../schemas/beacon-user';
 import { BULK_IMPORT, type Actor } from '../actor';
 import { hotKeys, indexUserStatements, selectCandidateUsers, selectKeyCounts } from '../blocking-index';
 import { Changeset } from '../changeset';
-import { findDuplicates, knownSyndications, openCandidates, recordFindings, reportFindings, selectRecordedPairs, selectSyndicationsOf, type Candidate, type Subject } from '../checks/findings';
+import {
+  findDuplicates,
+  knownSyndications,
+  openCandidates,
+  recordFindings,
+  reportFindings,
+  selectRecordedPairs,
+  selectSyndicationsOf,
+  type Candidate,
+  type Subject,
+} from '../checks/findings';
 import { admitFindings } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import type { InProgram } from '../program-context';
@@ -72,13 +82,19 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   if (before) {
     const { id, digest, version, status } = before;
     if (cmd.checked.digests.includes(digest)) return { kind: 'existing', id, version, status };
-    throw errors.refused(
-      `a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`,
-    );
+    throw errors.refused(`a Beacon User with this client_user_id already exists in this program (${id}) with different data; use /beacon/user/update to change it`);
   }
 
   const { checked } = cmd;
-  const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised, keyFields: checked.keyFields, carries: [] };
+  const subject: Subject = {
+    id: cmd.beaconUserId,
+    clientId: program.clientId,
+    programId: program.id,
+    version: 1,
+    identity: checked.normalised,
+    keyFields: checked.keyFields,
+    carries: [],
+  };
   const hot = hotKeys(counts);
   const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.lookupKeys.includes(k))).map((w) => w.candidate);
   const reports = reportFindings(subject, checked.hits, counts, new Map());
@@ -110,7 +126,13 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   };
   changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
-  const written: Written = { candidate: { id: user.id, version: 1, identity: checked.normalised, keys: checked.keys }, keys: checked.keys, clientUserId: cmd.clientUserId, digest: checked.digests[0]!, status: user.status };
+  const written: Written = {
+    candidate: { id: user.id, version: 1, identity: checked.normalised, keys: checked.keys },
+    keys: checked.keys,
+    clientUserId: cmd.clientUserId,
+    digest: checked.digests[0]!,
+    status: user.status,
+  };
   return { kind: 'created', user, version, written };
 }
 
@@ -204,7 +226,15 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   }
 
   const now = checked.givenAt;
-  const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised, keyFields: checked.keyFields, carries: current.blockingKeys };
+  const subject: Subject = {
+    id: current.id,
+    clientId: current.clientId,
+    programId: program.id,
+    version: current.version + 1,
+    identity: checked.normalised,
+    keyFields: checked.keyFields,
+    carries: current.blockingKeys,
+  };
   const reports = reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id));
   const findings = {
     duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings, counts),

@@ -38,16 +38,11 @@ export function recordOf({ sealed, auditSource, auditDashboardUserId, versionCre
  * opens for that user, and status-only versions can reuse it unchanged. */
 const sealContext = (beaconUserId: string) => `beacon_user:${beaconUserId}`;
 
-export const sealIdentity = (key: KeyRing, beaconUserId: string, identity: Identity) =>
-  sealJson(key, identity, sealContext(beaconUserId));
+export const sealIdentity = (key: KeyRing, beaconUserId: string, identity: Identity) => sealJson(key, identity, sealContext(beaconUserId));
 
-export const openIdentity = (key: KeyRing, beaconUserId: string, sealed: string) =>
-  openJson<Identity>(key, sealed, sealContext(beaconUserId));
+export const openIdentity = (key: KeyRing, beaconUserId: string, sealed: string) => openJson<Identity>(key, sealed, sealContext(beaconUserId));
 
-const currentVersion = and(
-  eq(beaconUserVersions.beaconUserId, beaconUsers.id),
-  eq(beaconUserVersions.version, beaconUsers.version),
-);
+const currentVersion = and(eq(beaconUserVersions.beaconUserId, beaconUsers.id), eq(beaconUserVersions.version, beaconUsers.version));
 
 /** Users with their current version, one flat row each with distinct column names, so that
  * the query can run inside a D1 batch (drizzle maps batched rows by position). */
@@ -120,4 +115,3 @@ export function versionStatements(db: ShardDb, user: BeaconUserRow, version: Bea
     .where(and(eq(beaconUsers.id, user.id), eq(beaconUsers.version, version.version - 1)));
   return [insertVersion, updateUser] as const;
 }
-

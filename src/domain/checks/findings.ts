@@ -118,7 +118,11 @@ export function findDuplicates(
     .map((c) => {
       const analysis = compareNormalised(subject.identity, c.identity);
       const shared = c.keys.filter((key) => key in subject.keyFields);
-      return { other: { id: c.id, version: c.version }, analysis, weight: duplicateWeight(analysis, pairTermCounts(shared, subject.keyFields, counts, subject.carries), threshold) };
+      return {
+        other: { id: c.id, version: c.version },
+        analysis,
+        weight: duplicateWeight(analysis, pairTermCounts(shared, subject.keyFields, counts, subject.carries), threshold),
+      };
     })
     .filter(({ analysis, weight }) => (byWeight ? decides(weight) : matchingRule(analysis, settings.duplicate_rules) !== null));
 }
@@ -194,14 +198,33 @@ export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject
 
 /** A report reached a user. A report re-created on the same reported user updates the
  * user's existing syndication: one notification per fact (docs/security.md). */
-export function recordSyndication(db: ShardDb, changes: Changeset, subject: Pick<Subject, 'id' | 'clientId' | 'programId'>, { report, shown, weight, supersedes }: Syndication): void {
-  const reportColumns = { reportId: report.id, reportClientId: report.clientId, reportProgramId: report.programId, reportedUserId: report.beaconUserId, analysis: shown, matchWeight: weight };
+export function recordSyndication(
+  db: ShardDb,
+  changes: Changeset,
+  subject: Pick<Subject, 'id' | 'clientId' | 'programId'>,
+  { report, shown, weight, supersedes }: Syndication,
+): void {
+  const reportColumns = {
+    reportId: report.id,
+    reportClientId: report.clientId,
+    reportProgramId: report.programId,
+    reportedUserId: report.beaconUserId,
+    analysis: shown,
+    matchWeight: weight,
+  };
   if (supersedes) {
-    changes.add(db.update(reportSyndications).set(reportColumns).where(and(eq(reportSyndications.id, supersedes), eq(reportSyndications.beaconUserId, subject.id))));
+    changes.add(
+      db
+        .update(reportSyndications)
+        .set(reportColumns)
+        .where(and(eq(reportSyndications.id, supersedes), eq(reportSyndications.beaconUserId, subject.id))),
+    );
     return;
   }
   const id = newId('syndication');
-  changes.add(db.insert(reportSyndications).values({ id, clientId: subject.clientId, programId: subject.programId, beaconUserId: subject.id, ...reportColumns, createdAt: changes.now }));
+  changes.add(
+    db.insert(reportSyndications).values({ id, clientId: subject.clientId, programId: subject.programId, beaconUserId: subject.id, ...reportColumns, createdAt: changes.now }),
+  );
   changes.event(subject.clientId, { webhook_code: 'REPORT_SYNDICATION_CREATED', beacon_report_syndication_id: id });
 }
 

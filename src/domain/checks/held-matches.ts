@@ -60,7 +60,10 @@ export async function admitNetworkMatches(storage: Storage, matches: NetworkMatc
 
 /** The findings of one user that may be recorded (see `admitNetworkMatches`). */
 export async function admitFindings(storage: Storage, subject: NetworkMatch['subject'], findings: ReportFinding[]): Promise<ReportFinding[]> {
-  const admitted = await admitNetworkMatches(storage, findings.map((finding) => ({ subject, finding })));
+  const admitted = await admitNetworkMatches(
+    storage,
+    findings.map((finding) => ({ subject, finding })),
+  );
   return findings.filter((_, i) => admitted[i]);
 }
 
@@ -98,7 +101,12 @@ function holdIfFull(db: ControlDb, { subject, finding }: NetworkMatch, now: stri
   const values = Object.fromEntries(Object.keys(getTableColumns(heldMatches)).map((column) => [column, sql`${row[column as keyof HeldMatch]}`.as(column)]));
   return db
     .insert(heldMatches)
-    .select(db.select(values).from(networkMatchCounts).where(and(pair(finding.report.beaconUserId, subject.clientId), gte(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER))) as never)
+    .select(
+      db
+        .select(values)
+        .from(networkMatchCounts)
+        .where(and(pair(finding.report.beaconUserId, subject.clientId), gte(networkMatchCounts.syndications, SYNDICATIONS_PER_REPORTED_USER))) as never,
+    )
     .onConflictDoNothing();
 }
 
@@ -208,7 +216,10 @@ export async function markReleased(storage: Storage, held: HeldMatch): Promise<H
   const resolvedAt = nowTimestamp();
   const db = storage.control;
   await db.batch([
-    db.update(heldMatches).set({ status: 'released', resolvedAt }).where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held'))),
+    db
+      .update(heldMatches)
+      .set({ status: 'released', resolvedAt })
+      .where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held'))),
     db
       .update(networkMatchCounts)
       .set({ syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: resolvedAt })

@@ -15,7 +15,10 @@ export function escalate(current: BeaconUserStatus, outcome: BeaconUserStatus): 
 const isNew = (finding: { supersedes: string | null }) => finding.supersedes === null;
 
 /** What new findings make of a user's status: rejected > pending_review > cleared. */
-export function outcomeOf(findings: Pick<Findings, 'duplicates'> & Record<'ownReports' | 'networkReports', { supersedes: string | null }[]>, settings: ProgramSettings): BeaconUserStatus {
+export function outcomeOf(
+  findings: Pick<Findings, 'duplicates'> & Record<'ownReports' | 'networkReports', { supersedes: string | null }[]>,
+  settings: ProgramSettings,
+): BeaconUserStatus {
   if (findings.ownReports.some(isNew)) return 'rejected';
   if (settings.flag_network_fraud && findings.networkReports.some(isNew)) return 'pending_review';
   if (settings.duplicates_to_pending_review && findings.duplicates.length) return 'pending_review';

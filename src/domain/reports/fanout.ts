@@ -109,9 +109,7 @@ export async function fanOutPage(storage: Storage, secrets: Secrets, network: Ne
   // One read: the next FANOUT_PAGE + 1 users of each key after where the walk stands, merged
   // into one order, each user once. The page is the first FANOUT_PAGE of them.
   const db = storage.userShard(page.shard);
-  const walks = page.keys.length
-    ? await db.batch(page.keys.map((key) => selectKeyWalk(db, key, report.clientId, page.after)) as [ReturnType<typeof selectKeyWalk>])
-    : [];
+  const walks = page.keys.length ? await db.batch(page.keys.map((key) => selectKeyWalk(db, key, report.clientId, page.after)) as [ReturnType<typeof selectKeyWalk>]) : [];
   const merged = new Map<string, WalkPosition>();
   for (const row of walks.flat()) merged.set(`${row.programId}\u0000${row.beaconUserId}`, row);
   const ordered = [...merged.values()].sort(byPosition);
@@ -275,4 +273,3 @@ export async function retryFanoutDeadLetter(storage: Storage, deadLetterId: stri
   await storage.control.update(control.fanoutDeadLetters).set({ retriedAt }).where(eq(control.fanoutDeadLetters.id, row.id));
   return deadLetterView({ ...row, retriedAt });
 }
-

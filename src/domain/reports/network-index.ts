@@ -38,11 +38,7 @@ export interface ReportHit {
  * (any client's) that share a key with it and whose match weight reaches the network
  * threshold before term counts (which only lower it: the program's Durable Object weighs them
  * in, with the counts it reads anyway). `subjectId` is never matched against its own report. */
-export async function findReportHits(
-  storage: Storage,
-  secrets: Secrets,
-  subject: { id: string; identity: NormalisedIdentity; keys: string[] },
-): Promise<ReportHit[]> {
+export async function findReportHits(storage: Storage, secrets: Secrets, subject: { id: string; identity: NormalisedIdentity; keys: string[] }): Promise<ReportHit[]> {
   const perShard = await Promise.all(
     [...keysByIndexShard(subject.keys, storage.layout.indexShards)].map(async ([shard, keys]) => {
       const db = storage.indexShard(shard);
@@ -127,7 +123,12 @@ export async function indexReport(storage: Storage, entry: ReportEntry): Promise
       return counts;
     }),
   );
-  const common = new Set(perShard.flat().filter((c) => c.reports > HOT_KEY_REPORTS).map((c) => c.key));
+  const common = new Set(
+    perShard
+      .flat()
+      .filter((c) => c.reports > HOT_KEY_REPORTS)
+      .map((c) => c.key),
+  );
   return entry.keys.filter((key) => !common.has(key));
 }
 

@@ -36,11 +36,7 @@ export interface CreateReport {
 
 /** The same report as `cmd`: a retried create whose first answer was lost. */
 function sameReport(report: ReportRow, cmd: CreateReport): boolean {
-  return (
-    report.type === cmd.type &&
-    report.fraudDate === cmd.fraudDate &&
-    JSON.stringify(report.fraudAmount ?? null) === JSON.stringify(cmd.fraudAmount)
-  );
+  return report.type === cmd.type && report.fraudDate === cmd.fraudDate && JSON.stringify(report.fraudAmount ?? null) === JSON.stringify(cmd.fraudAmount);
 }
 
 /** Reports a user (PRODUCT.md §5.4). One batch: the report, REPORT_CREATED, and the user
@@ -48,19 +44,14 @@ function sameReport(report: ReportRow, cmd: CreateReport): boolean {
  * the same facts while the report is active returns it (a retry whose answer was lost). */
 export async function createReport(ctx: InProgram, cmd: CreateReport) {
   const { db, program } = ctx;
-  const [[current], [existing]] = await db.batch([
-    selectCurrentUsers(db, eq(userShard.beaconUsers.id, cmd.beaconUserId)),
-    selectActiveReportOfUser(db, cmd.beaconUserId),
-  ]);
+  const [[current], [existing]] = await db.batch([selectCurrentUsers(db, eq(userShard.beaconUsers.id, cmd.beaconUserId)), selectActiveReportOfUser(db, cmd.beaconUserId)]);
   if (!current || current.clientId !== program.clientId) throw errors.notFound('beacon_user_id');
   if (existing) {
     if (sameReport(existing, cmd)) {
       await syncReportIndex(ctx, existing.id);
       return reportView(existing);
     }
-    throw errors.refused(
-      `the user already has an active report (${existing.id}); delete it with /dashboard/report/delete before creating another`,
-    );
+    throw errors.refused(`the user already has an active report (${existing.id}); delete it with /dashboard/report/delete before creating another`);
   }
   const now = nowTimestamp();
   const report: ReportRow = {
@@ -82,9 +73,7 @@ export async function createReport(ctx: InProgram, cmd: CreateReport) {
     indexStateAt: now,
   };
   const { seq: _, ...values } = report;
-  const changes = new Changeset(db, now)
-    .add(db.insert(beaconReports).values(values))
-    .event(program.clientId, { webhook_code: 'REPORT_CREATED', beacon_report_id: report.id });
+  const changes = new Changeset(db, now).add(db.insert(beaconReports).values(values)).event(program.clientId, { webhook_code: 'REPORT_CREATED', beacon_report_id: report.id });
   if (current.status !== 'rejected') nextStatus(db, changes, current, 'rejected', SYSTEM);
   await ctx.commit(changes);
   await publish(ctx, report, current.sealed);
@@ -153,10 +142,7 @@ export async function confirmSyndication(ctx: InProgram, cmd: ConfirmSyndication
   if (!syndication.confirmedAt) {
     syndication.confirmedAt = nowTimestamp();
     syndication.confirmedBy = cmd.actor.dashboardUserId;
-    await db
-      .update(reportSyndications)
-      .set({ confirmedAt: syndication.confirmedAt, confirmedBy: syndication.confirmedBy })
-      .where(eq(reportSyndications.id, syndication.id));
+    await db.update(reportSyndications).set({ confirmedAt: syndication.confirmedAt, confirmedBy: syndication.confirmedBy }).where(eq(reportSyndications.id, syndication.id));
   }
   const [view] = await syndicationViews(ctx.storage, [syndication]);
   return { ...view!, confirmed_at: syndication.confirmedAt, confirmed_by: syndication.confirmedBy };

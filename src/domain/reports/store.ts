@@ -13,7 +13,12 @@ const active = isNull(beaconReports.deletedAt);
  * "not found". */
 export async function locateReport(storage: Storage, clientId: string, reportId: string): Promise<{ shard: number; report: ReportRow }> {
   const found = await inClientShards(storage, clientId, async (shard) => {
-    const report = await storage.userShard(shard).select().from(beaconReports).where(and(eq(beaconReports.id, reportId), active)).get();
+    const report = await storage
+      .userShard(shard)
+      .select()
+      .from(beaconReports)
+      .where(and(eq(beaconReports.id, reportId), active))
+      .get();
     return report?.clientId === clientId ? report : undefined;
   });
   if (!found) throw errors.notFound('beacon_report_id');
@@ -22,13 +27,20 @@ export async function locateReport(storage: Storage, clientId: string, reportId:
 
 /** A client's active report in a known shard (inside its program's Durable Object). */
 export async function loadReport(db: ShardDb, clientId: string, reportId: string): Promise<ReportRow> {
-  const report = await db.select().from(beaconReports).where(and(eq(beaconReports.id, reportId), active)).get();
+  const report = await db
+    .select()
+    .from(beaconReports)
+    .where(and(eq(beaconReports.id, reportId), active))
+    .get();
   if (!report || report.clientId !== clientId) throw errors.notFound('beacon_report_id');
   return report;
 }
 
 export function selectActiveReportOfUser(db: ShardDb, beaconUserId: string) {
-  return db.select().from(beaconReports).where(and(eq(beaconReports.beaconUserId, beaconUserId), active));
+  return db
+    .select()
+    .from(beaconReports)
+    .where(and(eq(beaconReports.beaconUserId, beaconUserId), active));
 }
 
 /** A report with the identity it was made on (its user's version then), for the network's
@@ -37,10 +49,7 @@ export function selectReportedIdentity(db: ShardDb, reportId: string) {
   return db
     .select({ ...getTableColumns(beaconReports), sealed: beaconUserVersions.identity })
     .from(beaconReports)
-    .innerJoin(
-      beaconUserVersions,
-      and(eq(beaconUserVersions.beaconUserId, beaconReports.beaconUserId), eq(beaconUserVersions.version, beaconReports.beaconUserVersion)),
-    )
+    .innerJoin(beaconUserVersions, and(eq(beaconUserVersions.beaconUserId, beaconReports.beaconUserId), eq(beaconUserVersions.version, beaconReports.beaconUserVersion)))
     .where(eq(beaconReports.id, reportId));
 }
 
@@ -91,8 +100,6 @@ export async function reportsOf(storage: Storage, refs: { reportId: string; repo
     const { shard } = await findProgramPlace(storage, ref.reportProgramId);
     byShard.set(shard, [...(byShard.get(shard) ?? []), ref.reportId]);
   }
-  const rows = await Promise.all(
-    [...byShard].map(([shard, ids]) => storage.userShard(shard).select().from(beaconReports).where(inArray(beaconReports.id, ids)).all()),
-  );
+  const rows = await Promise.all([...byShard].map(([shard, ids]) => storage.userShard(shard).select().from(beaconReports).where(inArray(beaconReports.id, ids)).all()));
   return new Map(rows.flat().map((r) => [r.id, r]));
 }

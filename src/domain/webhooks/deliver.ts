@@ -57,7 +57,11 @@ export async function deliverBatch(storage: Storage, secrets: Secrets, policy: R
     shards.map(async (shard) => {
       const ctx: Context = { db: storage.userShard(shard), key, policy, token, secrets, destinations };
       const indexes = messages.flatMap((m, i) => (m.shard === shard ? [i] : []));
-      const shardDecisions = await deliverInShard(ctx, claims.get(shard)!, indexes.map((i) => messages[i]!));
+      const shardDecisions = await deliverInShard(
+        ctx,
+        claims.get(shard)!,
+        indexes.map((i) => messages[i]!),
+      );
       indexes.forEach((i, j) => (decisions[i] = shardDecisions[j]!));
     }),
   );

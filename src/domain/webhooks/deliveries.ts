@@ -54,13 +54,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
     db
       .update(webhookEvents)
       .set({ claimToken: token, claimedUntil: timestampAt(now + CLAIM_SECONDS * 1000) })
-      .where(
-        and(
-          inArray(webhookEvents.id, ids),
-          eq(webhookEvents.deliveryStatus, 'pending'),
-          unclaimed(now),
-        ),
-      ),
+      .where(and(inArray(webhookEvents.id, ids), eq(webhookEvents.deliveryStatus, 'pending'), unclaimed(now))),
     db
       .select({
         id: webhookEvents.id,
@@ -179,7 +173,10 @@ export async function markDead(db: ShardDb, id: string, handover: string | undef
       .update(webhookEvents)
       .set({ ...released, deliveryStatus: 'dead', nextAttemptAt: null, givenUpAt: timestampAt(now) })
       .where(and(eq(webhookEvents.id, id), eq(webhookEvents.deliveryStatus, 'pending'), same, unclaimed(now))),
-    db.select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil }).from(webhookEvents).where(and(eq(webhookEvents.id, id), same)),
+    db
+      .select({ status: webhookEvents.deliveryStatus, claimedUntil: webhookEvents.claimedUntil })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.id, id), same)),
   ]);
   if (row?.status !== 'pending') return null;
   return { busyForSeconds: secondsUntil(row.claimedUntil, now) };
@@ -252,20 +249,11 @@ export async function listDeliveries(
 /** `/dashboard/webhook/delivery/retry`: puts a dead or skipped delivery back to pending and
  * hands it to the queue again (`send`), with a fresh schedule. Another client's delivery is
  * "not found", like an unknown id. */
-export async function retryDelivery(
-  storage: Storage,
-  secrets: Secrets,
-  clientId: string,
-  deliveryId: string,
-  send: (shard: number, eventIds: string[]) => Promise<void>,
-) {
+export async function retryDelivery(storage: Storage, secrets: Secrets, clientId: string, deliveryId: string, send: (shard: number, eventIds: string[]) => Promise<void>) {
   const mine = and(eq(webhookEvents.id, deliveryId), eq(webhookEvents.clientId, clientId));
-  const found = await inClientShards(storage, clientId, (shard) =>
-    storage.userShard(shard).select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get(),
-  );
+  const found = await inClientShards(storage, clientId, (shard) => storage.userShard(shard).select({ status: webhookEvents.deliveryStatus }).from(webhookEvents).where(mine).get());
   if (!found) throw errors.notFound('delivery_id');
-  const refuse = (status: string) =>
-    errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
+  const refuse = (status: string) => errors.refused(`only a dead or skipped delivery can be retried; delivery ${deliveryId} is ${status}`);
   if (!RETRYABLE.includes(found.value.status)) throw refuse(found.value.status);
 
   // `enqueued_at` goes back to null with the status, so that if the send below fails the

@@ -81,7 +81,10 @@ const imported = new Map<string, Promise<CryptoKey>>();
 export async function currentSigningKey(db: ControlDb, secrets: Secrets): Promise<SigningKey> {
   let row = await selectCurrent(db, secrets.environment);
   if (!row) {
-    await db.insert(webhookKeys).values(await newKeyRow(secrets)).onConflictDoNothing();
+    await db
+      .insert(webhookKeys)
+      .values(await newKeyRow(secrets))
+      .onConflictDoNothing();
     row = await selectCurrent(db, secrets.environment);
     if (!row) throw new Error('no current webhook key after creating one');
   }

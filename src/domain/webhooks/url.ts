@@ -124,15 +124,39 @@ function addressProblem(address: ipaddr.IPv4 | ipaddr.IPv6): string | null {
  * map to loopback. `example.com`, `.net` and `.org` are special-use too, but resolve
  * publicly like any other name. */
 const SPECIAL_USE_TLDS = new Set([
-  'localhost', 'local', 'test', 'invalid', 'example', 'onion', 'alt', 'arpa', 'internal',
-  'intranet', 'private', 'corp', 'home', 'lan', 'localdomain',
+  'localhost',
+  'local',
+  'test',
+  'invalid',
+  'example',
+  'onion',
+  'alt',
+  'arpa',
+  'internal',
+  'intranet',
+  'private',
+  'corp',
+  'home',
+  'lan',
+  'localdomain',
 ]);
 
 /** Public services whose names resolve to the address they spell or to loopback, and
  * DNS-rebinding services. */
 const WILDCARD_DNS_DOMAINS = [
-  'nip.io', 'sslip.io', 'xip.io', 'traefik.me', 'localtest.me', 'lvh.me', 'vcap.me', 'fuf.me',
-  'lacolhost.com', 'localhost.direct', 'local.gd', '1u.ms', 'rbndr.us',
+  'nip.io',
+  'sslip.io',
+  'xip.io',
+  'traefik.me',
+  'localtest.me',
+  'lvh.me',
+  'vcap.me',
+  'fuf.me',
+  'lacolhost.com',
+  'localhost.direct',
+  'local.gd',
+  '1u.ms',
+  'rbndr.us',
 ];
 
 function hostNameProblem(host: string): string | null {

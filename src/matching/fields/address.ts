@@ -21,26 +21,85 @@ export interface NormalisedAddress {
 
 /** USPS Publication 28 street suffixes (the common ones), plus a few city words. */
 const ABBREVIATIONS: Record<string, string> = {
-  alley: 'aly', avenue: 'ave', av: 'ave', avenu: 'ave', boulevard: 'blvd', boul: 'blvd', bypass: 'byp',
-  causeway: 'cswy', center: 'ctr', centre: 'ctr', circle: 'cir', court: 'ct', cove: 'cv', crossing: 'xing',
-  crescent: 'cres', drive: 'dr', drv: 'dr', expressway: 'expy', extension: 'ext', freeway: 'fwy',
-  gardens: 'gdns', grove: 'grv', heights: 'hts', highway: 'hwy', hwy: 'hwy', hollow: 'holw', island: 'is',
-  junction: 'jct', lane: 'ln', loop: 'loop', manor: 'mnr', meadows: 'mdws', mount: 'mt', mountain: 'mtn',
-  parkway: 'pkwy', pky: 'pkwy', place: 'pl', plaza: 'plz', point: 'pt', ridge: 'rdg', road: 'rd',
-  route: 'rte', square: 'sq', station: 'sta', street: 'st', str: 'st', terrace: 'ter', trail: 'trl',
-  turnpike: 'tpke', valley: 'vly', view: 'vw', village: 'vlg', way: 'way', fort: 'ft', saint: 'st',
+  alley: 'aly',
+  avenue: 'ave',
+  av: 'ave',
+  avenu: 'ave',
+  boulevard: 'blvd',
+  boul: 'blvd',
+  bypass: 'byp',
+  causeway: 'cswy',
+  center: 'ctr',
+  centre: 'ctr',
+  circle: 'cir',
+  court: 'ct',
+  cove: 'cv',
+  crossing: 'xing',
+  crescent: 'cres',
+  drive: 'dr',
+  drv: 'dr',
+  expressway: 'expy',
+  extension: 'ext',
+  freeway: 'fwy',
+  gardens: 'gdns',
+  grove: 'grv',
+  heights: 'hts',
+  highway: 'hwy',
+  hwy: 'hwy',
+  hollow: 'holw',
+  island: 'is',
+  junction: 'jct',
+  lane: 'ln',
+  loop: 'loop',
+  manor: 'mnr',
+  meadows: 'mdws',
+  mount: 'mt',
+  mountain: 'mtn',
+  parkway: 'pkwy',
+  pky: 'pkwy',
+  place: 'pl',
+  plaza: 'plz',
+  point: 'pt',
+  ridge: 'rdg',
+  road: 'rd',
+  route: 'rte',
+  square: 'sq',
+  station: 'sta',
+  street: 'st',
+  str: 'st',
+  terrace: 'ter',
+  trail: 'trl',
+  turnpike: 'tpke',
+  valley: 'vly',
+  view: 'vw',
+  village: 'vlg',
+  way: 'way',
+  fort: 'ft',
+  saint: 'st',
   // Directionals.
-  north: 'n', south: 's', east: 'e', west: 'w', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
   // Spelled ordinals, as in "First Avenue".
-  first: '1st', second: '2nd', third: '3rd', fourth: '4th', fifth: '5th', sixth: '6th', seventh: '7th',
-  eighth: '8th', ninth: '9th', tenth: '10th',
+  first: '1st',
+  second: '2nd',
+  third: '3rd',
+  fourth: '4th',
+  fifth: '5th',
+  sixth: '6th',
+  seventh: '7th',
+  eighth: '8th',
+  ninth: '9th',
+  tenth: '10th',
 };
 
 /** Words that introduce a unit: what follows them is the unit's identifier. */
-const UNIT_WORDS = new Set([
-  'apt', 'apartment', 'unit', 'ste', 'suite', 'fl', 'floor', 'rm', 'room', 'bldg', 'building', 'spc',
-  'trlr', 'trailer', 'dept', 'department',
-]);
+const UNIT_WORDS = new Set(['apt', 'apartment', 'unit', 'ste', 'suite', 'fl', 'floor', 'rm', 'room', 'bldg', 'building', 'spc', 'trlr', 'trailer', 'dept', 'department']);
 
 const DIRECTIONALS = new Set(['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw']);
 /** Abbreviated words that only qualify a street name: "N Main St" and "Main" share the core "main". */
@@ -48,7 +107,10 @@ const QUALIFIERS = new Set(Object.values(ABBREVIATIONS).filter((w) => !/^\d/.tes
 
 /** The directionals of a street, "" if none: "N Main St" → "n". */
 function directionals(street: string): string {
-  return street.split(' ').filter((w) => DIRECTIONALS.has(w)).join(' ');
+  return street
+    .split(' ')
+    .filter((w) => DIRECTIONALS.has(w))
+    .join(' ');
 }
 
 /** Folded, abbreviated words; "#" becomes a unit word so "#4" reads as "unit 4". */
@@ -70,7 +132,9 @@ function unitOf(tokens: string[]): string | null {
 
 function postalOf(country: string, postal: string | null): string | null {
   if (!postal) return null;
-  const compact = fold(postal).replace(/[^a-z0-9]/g, '').toUpperCase();
+  const compact = fold(postal)
+    .replace(/[^a-z0-9]/g, '')
+    .toUpperCase();
   return (country === 'US' ? compact.slice(0, 5) : compact) || null;
 }
 
@@ -102,7 +166,10 @@ export function sameLocality(a: NormalisedAddress, b: NormalisedAddress): boolea
 
 /** A street name without its type and directionals: "main st n" → "main". */
 function core(street: string): string {
-  return street.split(' ').filter((w) => !QUALIFIERS.has(w)).join(' ');
+  return street
+    .split(' ')
+    .filter((w) => !QUALIFIERS.has(w))
+    .join(' ');
 }
 
 /** The same street, allowing a typo in its name (never in the house number). */

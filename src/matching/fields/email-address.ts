@@ -17,8 +17,18 @@ const DOTS_IGNORED = new Set(['gmail.com']);
 /** Providers that deliver `name+anything` to `name` (sub-addressing). Limited to the big
  * consumer providers, where it is documented; elsewhere "+" may be a real part of the name. */
 const PLUS_TAGS = new Set([
-  'gmail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'icloud.com', 'me.com', 'mac.com',
-  'fastmail.com', 'proton.me', 'protonmail.com', 'pm.me',
+  'gmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'fastmail.com',
+  'proton.me',
+  'protonmail.com',
+  'pm.me',
 ]);
 
 /** Lower case throughout: providers treat local parts case-insensitively in practice. The

@@ -18,7 +18,35 @@ export interface NormalisedName {
 /** Titles and generational suffixes: not part of who someone is for matching. */
 const IGNORED = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'jr', 'sr', 'ii', 'iii', 'iv']);
 /** Family-name particles, too common to count as a shared part ("de la Cruz" vs "de Leon"). */
-const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'le', 'da', 'das', 'do', 'dos', 'di', 'du', 'van', 'von', 'der', 'den', 'ten', 'ter', 'bin', 'ibn', 'al', 'el', 'st', 'mac', 'mc', 'y', 'e']);
+const PARTICLES = new Set([
+  'de',
+  'del',
+  'la',
+  'las',
+  'los',
+  'le',
+  'da',
+  'das',
+  'do',
+  'dos',
+  'di',
+  'du',
+  'van',
+  'von',
+  'der',
+  'den',
+  'ten',
+  'ter',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+  'st',
+  'mac',
+  'mc',
+  'y',
+  'e',
+]);
 
 function nameWords(value: string): string[] {
   const all = words(value);

@@ -23,7 +23,8 @@ export function random(seed: number): () => number {
   };
 }
 
-export const HEADER = 'client_user_id,given_name,family_name,date_of_birth,email_address,phone_number,street,street2,city,region,postal_code,country,id_type,id_value,ip_address,accounts';
+export const HEADER =
+  'client_user_id,given_name,family_name,date_of_birth,email_address,phone_number,street,street2,city,region,postal_code,country,id_type,id_value,ip_address,accounts';
 
 /** One person as a CSV line of the import's columns (the `client_user_id` is `<prefix>-<i>`). */
 export function personLine(rand: () => number, prefix: string, i: number): string {

@@ -82,7 +82,14 @@ export function stranger() {
   return {
     date_of_birth: `${1940 + Math.floor(Math.random() * 60)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
     name: { given_name: given, family_name: family },
-    address: { street: `${1 + Math.floor(Math.random() * 9000)} ${pick(['Main', 'Elm', 'Oak', 'Pine'])} St.`, street2: null, city: 'Pawnee', region: 'IN', postal_code: digits(5), country: 'US' },
+    address: {
+      street: `${1 + Math.floor(Math.random() * 9000)} ${pick(['Main', 'Elm', 'Oak', 'Pine'])} St.`,
+      street2: null,
+      city: 'Pawnee',
+      region: 'IN',
+      postal_code: digits(5),
+      country: 'US',
+    },
     email_address: `${given}.${family}@example.com`.toLowerCase(),
     phone_number: `+1312${digits(7)}`,
     id_number: { value: digits(9), type: 'us_ssn' as const },

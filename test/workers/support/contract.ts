@@ -90,8 +90,7 @@ export interface EndpointDifference extends Difference {
 /** Differences that no departure documents, and departures that no difference shows (an
  * entry that no longer applies must go, so the list says only what is true). */
 export function reconcile(differences: readonly EndpointDifference[], departures: readonly RequestDeparture[]) {
-  const documents = (d: EndpointDifference, departure: RequestDeparture) =>
-    departure.paths.includes(d.path) && departure.field === d.field && departure.kind === d.kind;
+  const documents = (d: EndpointDifference, departure: RequestDeparture) => departure.paths.includes(d.path) && departure.field === d.field && departure.kind === d.kind;
   return {
     undocumented: differences.filter((d) => !departures.some((departure) => documents(d, departure))),
     stale: departures.flatMap((departure) =>

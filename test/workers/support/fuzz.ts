@@ -40,16 +40,30 @@ export function requestJsonSchema(schema: z.ZodType): JsonSchema {
 
 /** Strings that have broken parsers: odd Unicode, huge and tiny values, look-alikes. */
 const oddString = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', '\u200b', '\ufeff', '\ud800', 'ﷺ'.repeat(100), 'é'.normalize('NFD').repeat(60), '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '🏳️‍🌈'.repeat(30), 'a'.repeat(10_000), '../../etc/passwd', "'; DROP TABLE clients;--", '%00', '${x}', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\u200b',
+    '\ufeff',
+    '\ud800',
+    'ﷺ'.repeat(100),
+    'é'.normalize('NFD').repeat(60),
+    '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+    '🏳️‍🌈'.repeat(30),
+    'a'.repeat(10_000),
+    '../../etc/passwd',
+    "'; DROP TABLE clients;--",
+    '%00',
+    '${x}',
+    '__proto__',
+    'constructor',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
 
-const oddNumber = fc.oneof(
-  fc.constantFrom(0, -0, -1, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, 0.1 + 0.2, 1e-300),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.integer(),
-);
+const oddNumber = fc.oneof(fc.constantFrom(0, -0, -1, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, 0.1 + 0.2, 1e-300), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
 
 /** Any JSON value, to put where something else belongs. */
 export const wrongValue = fc.oneof(fc.constant(null), fc.boolean(), oddNumber, oddString, fc.jsonValue({ maxDepth: 2 }), fc.array(fc.string(), { maxLength: 3 }));
@@ -110,7 +124,10 @@ function byName(name: string, ids: FuzzIds): fc.Arbitrary<unknown> | null {
       return fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('999.1.1.1', '::ffff:10.0.0.1'));
     case 'url':
     case 'webhook_url':
-      return fc.oneof(fc.webUrl(), fc.constantFrom('https://10.0.0.1/', 'http://localhost:9000/x', 'https://127.1/', 'https://10-0-0-1.sslip.io/', 'javascript:alert(1)', 'https://[::1]/'));
+      return fc.oneof(
+        fc.webUrl(),
+        fc.constantFrom('https://10.0.0.1/', 'http://localhost:9000/x', 'https://127.1/', 'https://10-0-0-1.sslip.io/', 'javascript:alert(1)', 'https://[::1]/'),
+      );
     case 'value':
       return fc.oneof(fc.stringMatching(/^\d{4}$/), fc.stringMatching(/^\d{3}-\d{2}-\d{4}$/), fc.string({ maxLength: 40 }));
     default:
@@ -217,7 +234,11 @@ export function bodyOf(schema: JsonSchema, ids: FuzzIds): fc.Arbitrary<unknown> 
         case 'wrong':
           return withAt(body, path, () => wrong);
         case 'extra':
-          return withAt(body, path.filter((_, i) => i < path.length - 1), (old) => (old && typeof old === 'object' && !Array.isArray(old) ? { ...old, [extra]: wrong } : old));
+          return withAt(
+            body,
+            path.filter((_, i) => i < path.length - 1),
+            (old) => (old && typeof old === 'object' && !Array.isArray(old) ? { ...old, [extra]: wrong } : old),
+          );
         case 'huge':
           return withAt(body, path, (old) => (typeof old === 'string' ? old + 'x'.repeat(70_000) : Array.isArray(old) ? Array.from({ length: 120 }, () => old[0] ?? 1) : old));
         default:
@@ -239,7 +260,15 @@ export const framing: fc.Arbitrary<{
   { arbitrary: fc.constant(wellFramed), weight: 3 },
   {
     arbitrary: fc.record({
-      contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', null),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'APPLICATION/JSON',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/jsonx',
+        null,
+      ),
       encoding: fc.constantFrom('json', 'json', 'not-json', 'array', 'empty', 'latin1'),
       credentials: fc.constantFrom('good', 'good', 'missing', 'wrong', 'in-body'),
       plaidVersion: fc.constantFrom(null, '2020-09-14', '2019-05-29', ''),
