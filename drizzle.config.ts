@@ -1,6 +1,6 @@
 import { defineConfig } from 'drizzle-kit';
 
-// One schema and one migrations folder per kind of database (PRODUCT.md §7): the control
+// One schema and one migrations folder per kind of database (docs/product.md §7): the control
 // database, the user shards and the report-index shards. drizzle-kit writes SQL migrations
 // into the folder that is wrangler's `migrations_dir` for every binding of that kind, so
 // one folder serves `wrangler d1 migrations apply` in development, tests and deployment.

@@ -63,7 +63,7 @@ export async function benchHostile({ ours }) {
   // Each program starts with CANDIDATES users of its kind.
   for (const kind of kinds) {
     const held = Array.from({ length: CANDIDATES }, () => kind.next(rand));
-    await importPeople(ours, kind.member, CANDIDATES, rand, 'held', held);
+    await importPeople(ours, kind.member, CANDIDATES, rand, 'held', (i) => held[i]);
   }
   // Alternating rounds, medians: whatever else the machine does weighs on all alike.
   for (let round = 0; round < LOAD.rounds; round++) {

@@ -117,7 +117,7 @@ export function clientOf(url) {
 }
 
 /** The Beacon-D1-Usage header: `round_trips=4; object_round_trips=2; rows_read=31; …`. */
-function parseUsage(header) {
+export function parseUsage(header) {
   return Object.fromEntries(
     (header ?? '').split(';').flatMap((pair) => {
       const [name, value] = pair.trim().split('=');
@@ -181,7 +181,7 @@ const CITIES = [
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
 /** A small deterministic generator, so runs are repeatable. */
-export { random } from '../test/e2e/support/people.ts';
+export { random } from '../test/random.ts';
 
 /** A distinct synthetic person: a random family name, birth date, address, email and phone. */
 export function person(rand) {

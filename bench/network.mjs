@@ -1,4 +1,4 @@
-// The network fan-out (PRODUCT.md §5.4, §7): the time from /beacon/report/create returning to
+// The network fan-out (docs/product.md §5.4, §7): the time from /beacon/report/create returning to
 // the last syndication being stored, for a report matching 1, 100 and 1,000 users spread over
 // 20 members whose programs sit in both user shards (target for 1,000: ≤ 5 s). A fan-out walks
 // each shard in (program, user) order, so the last syndication of a shard is its last victim

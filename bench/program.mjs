@@ -1,4 +1,4 @@
-// One program under load (PRODUCT.md §7): its Durable Object serialises only the duplicate
+// One program under load (docs/product.md §7): its Durable Object serialises only the duplicate
 // check and the write — one read batch and one write batch — so what one program sustains is
 // bounded by two D1 round trips per create. Measured against a Worker whose every D1 round
 // trip is delayed by D1_SIMULATED_LATENCY_MS (a database a network hop away): creates/s into

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LOCAL_RECEIVER_PORTS, ROOT, startLocalWorker } from '../scripts/local-worker.mjs';
 import { TEST_SECRETS } from '../test/secrets.ts';
 import { benchCli } from './cli.mjs';
+import { benchConsole } from './console.mjs';
 import { benchFlood } from './flood.mjs';
 import { benchHostile } from './hostile.mjs';
 import { benchNetwork } from './network.mjs';
@@ -24,6 +25,7 @@ const SECTIONS = {
   flood: benchFlood,
   webhooks: benchWebhooks,
   cli: benchCli,
+  console: benchConsole,
 };
 
 const requested = process.argv.slice(2);

@@ -1,4 +1,4 @@
-// Storage at scale (PRODUCT.md §7): what a create costs must not grow with the data. Three
+// Storage at scale (docs/product.md §7): what a create costs must not grow with the data. Three
 // pairs, each compared in D1 rows read per create (D1's own figures) and in p50 at a fixed
 // LATENCY_RATE (open loop); target ≤ 1.25× for both:
 //  - users held: a program of 1,000 users vs one of 100,000;

@@ -69,7 +69,7 @@ export async function benchWebhooks({ ours }) {
 }
 
 /** Runs the reviews with `drive`, waits for every webhook, and summarises. */
-async function measure(ours, receiver, users, drive) {
+async function measure(ours, receiver, _users, drive) {
   const responded = new Map();
   let errors = 0;
   const review = async ({ member, id, to }) => {

@@ -8,10 +8,15 @@
 // 3. On an empty database, creates a sandbox client and program and saves their credentials
 //    to .wrangler/sandbox-credentials.json: secrets are stored hashed, so this file is the
 //    only place they can be read again. On later runs, prints the saved ones.
+// 4. Gives the sandbox client a console admin (through /admin/dashboard_user/create and its
+//    setup link, as an operator and a new admin would) and saves its sign-in to the same file:
+//    email, password, and the authenticator secret, whose current code `npm run console:code`
+//    prints.
 // Ctrl-C stops wrangler and everything it started.
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { setUpConsoleAdmin } from './console-admin.mjs';
 import { LOCAL_RECEIVER_PORTS, portRangeVar, ROOT, startLocalWorker } from './local-worker.mjs';
 
 const PORT = 8787;
@@ -59,7 +64,12 @@ try {
 worker.exited.then((code) => stopping || process.exit(code ?? 1));
 
 try {
-  printCredentials(worker.url, await sandboxCredentials(worker.url));
+  const credentials = await sandboxCredentials(worker.url);
+  if (credentials && !credentials.console) {
+    credentials.console = (await setUpConsoleAdmin(worker.url, adminToken, credentials.client_id, 'admin@sandbox.example')).admin;
+    save(credentials);
+  }
+  printCredentials(worker.url, credentials);
 } catch (error) {
   console.error(`\nCould not set up the sandbox client: ${/** @type {Error} */ (error).message}`);
   console.error('The Worker keeps running; press Ctrl-C to stop it.');
@@ -133,12 +143,17 @@ async function sandboxCredentials(url) {
   });
   /** @type {SandboxCredentials} */
   const credentials = { client_id: client.client_id, secret: client.secret, program_id: program.id };
-  mkdirSync(dirname(CREDENTIALS), { recursive: true });
-  writeFileSync(CREDENTIALS, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  save(credentials);
   return credentials;
 }
 
-/** @typedef {{ client_id: string, secret: string, program_id: string }} SandboxCredentials */
+/** @param {SandboxCredentials} credentials */
+function save(credentials) {
+  mkdirSync(dirname(CREDENTIALS), { recursive: true });
+  writeFileSync(CREDENTIALS, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** @typedef {{ client_id: string, secret: string, program_id: string, console?: import('./console-admin.mjs').ConsoleAdmin }} SandboxCredentials */
 
 /**
  * POSTs JSON and returns the answer, or throws with the Plaid error message.
@@ -176,6 +191,16 @@ function printCredentials(url, credentials) {
       `  program_id  ${credentials.program_id}`,
       `  (saved in ${relative(ROOT, CREDENTIALS)}; the admin token is ADMIN_TOKEN in .dev.vars or your --var)`,
       `  webhooks    ${webhookTargets()}`,
+      ...(credentials.console
+        ? [
+            '',
+            `Console      ${url}/console`,
+            `  email      ${credentials.console.email}`,
+            `  password   ${credentials.console.password}`,
+            `  code       \`npm run console:code\` prints the authenticator code (or add the secret`,
+            `             ${credentials.console.totp_secret} to any TOTP app)`,
+          ]
+        : []),
       '',
       'Try it:',
       `  curl -s ${url}/beacon/user/create -H 'Content-Type: application/json' -H 'PLAID-CLIENT-ID: ${credentials.client_id}' -H 'PLAID-SECRET: ${credentials.secret}' -d '${body}'`,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { registerConsole } from './console';
 import { errors, PlaidError } from './errors';
 import { endpointsOf, usageHeader, USAGE_HEADER, type App, type AppEnv, type RegisteredEndpoint } from './http/endpoint';
 import { newRequestId } from './lib/ids';
@@ -7,6 +8,7 @@ import { registerBeaconUserRoutes } from './routes/beacon-users';
 import { registerDashboardRoutes } from './routes/dashboard';
 import { registerNetworkRoutes } from './routes/network';
 import { registerReferenceRoutes } from './routes/reference';
+import { registerDashboardUserRoutes } from './routes/dashboard-users';
 import { registerReportRoutes } from './routes/reports';
 import { registerUnsupportedRoutes } from './routes/unsupported';
 import { registerUserRoutes } from './routes/users';
@@ -29,10 +31,12 @@ export function newApp(): App {
   registerUserRoutes(app);
   registerUnsupportedRoutes(app);
   registerDashboardRoutes(app);
+  registerDashboardUserRoutes(app);
   registerAdminRoutes(app);
   registerNetworkRoutes(app);
   registerWebhookRoutes(app);
   registerReferenceRoutes(app);
+  registerConsole(app);
 
   app.notFound((c) => {
     const error = errors.routeNotFound(c.req.method, c.req.path);

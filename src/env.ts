@@ -1,35 +1,25 @@
-import type { BeaconProgram } from './durable/beacon-program';
 import type { ENVIRONMENTS } from './vocabulary';
 import type { FanoutMessage, MaintenanceMessage, WebhookMessage } from './queues/messages';
 
 /** The deployment's environment, used in webhooks, user tokens and webhook keys. */
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Bindings of the Worker (see wrangler.toml). Secrets are optional here because a
- * deployment can be missing them; `loadSecrets` refuses to run without them. */
-export interface Env {
-  /** The control database (db/control). */
-  CONTROL_DB: D1Database;
+/** Bindings of the Worker. What wrangler.toml declares is generated from it by
+ * `npm run types:env` (src/worker-configuration.d.ts, checked by `npm run check`); added here
+ * is what it cannot know: the shards by pattern, the queues' messages, and the optional vars
+ * and secrets. Secrets are optional because a deployment can be missing them; `loadSecrets`
+ * refuses to run without them. */
+export interface Env extends Omit<WorkerBindings, 'WEBHOOK_QUEUE' | 'FANOUT_QUEUE' | 'MAINTENANCE_QUEUE'> {
   /** User shards `USER_SHARD_0` … and report-index shards `INDEX_SHARD_0` … (db/shards.ts). */
   [shard: `USER_SHARD_${number}` | `INDEX_SHARD_${number}`]: D1Database;
   /** User shards that take no new programs or clients, e.g. "0,1" (db/shards.ts). */
   CLOSED_USER_SHARDS?: string;
-  BEACON_PROGRAM: DurableObjectNamespace<BeaconProgram>;
-  /** Requests per client per window (wrangler.toml `ratelimits`). */
-  CLIENT_RATE_LIMITER: RateLimit;
-  /** Requests per source address that are not authenticated without a read: unknown or
-   * refused credentials, credentials in the body, a client not seen lately. */
-  SOURCE_RATE_LIMITER: RateLimit;
   /** Webhook deliveries (retried on Plaid's schedule; dead letters go to its DLQ). */
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   /** Network fan-out of new fraud reports, a page at a time. */
   FANOUT_QUEUE: Queue<FanoutMessage>;
-  /** Background work: the steps of a key rotation. */
+  /** Background work: the steps of a key rotation, the release of held matches. */
   MAINTENANCE_QUEUE: Queue<MaintenanceMessage>;
-  ENVIRONMENT: string;
-  /** Delay before the first webhook retry, in seconds (0–30; default 30, Plaid's); each
-   * next delay is 4× the last. Lower only for local runs (domain/webhooks/schedule.ts). */
-  WEBHOOK_RETRY_BASE_SECONDS?: string;
   /** Comma-separated host names (`hooks.acme.com`) and `*.acme.com` patterns: when set,
    * the only hosts webhook URLs may name (domain/webhooks/url.ts). */
   WEBHOOK_HOST_ALLOWLIST?: string;

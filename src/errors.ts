@@ -12,7 +12,7 @@ export interface PlaidErrorData {
 }
 
 /** The one error type of the project. Every failure a caller sees is one of these,
- * rendered into Plaid's error object by the app's error handler (PRODUCT.md §3). */
+ * rendered into Plaid's error object by the app's error handler (docs/product.md §3). */
 export class PlaidError extends Error {
   override name = 'PlaidError';
   constructor(
@@ -50,7 +50,7 @@ export class PlaidError extends Error {
 
 const list = (fields: string[]) => fields.join(', ');
 
-/** The catalogue of failures (PRODUCT.md §3), one constructor per case. */
+/** The catalogue of failures (docs/product.md §3), one constructor per case. */
 export const errors = {
   invalidBody: (message: string) => new PlaidError(400, 'INVALID_REQUEST', 'INVALID_BODY', message),
   bodyTooLarge: (limit: number) => new PlaidError(413, 'INVALID_REQUEST', 'INVALID_BODY', `request body exceeds the limit of ${limit} bytes`),

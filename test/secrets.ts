@@ -5,3 +5,10 @@ export const TEST_SECRETS = {
   HMAC_KEY: 't1:dGVzdC1obWFjLWtleS1mb3ItYmVhY29uLW5ldHdvcmsh',
   WEBHOOK_SEALING_KEY: 't1:dGVzdC13ZWJob29rLXNlYWxpbmcta2V5LTMyLWJ5dGU=',
 } as const;
+
+/** Keys a key rotation moves to (new ids, new values), for the rotation tests. */
+export const ROTATED_TEST_KEYS = {
+  PII_ENCRYPTION_KEY: 'r2:cm90YXRlZC1waWktZW5jcnlwdGlvbi1rZXktMzItYnk=',
+  HMAC_KEY: 'r2:cm90YXRlZC1obWFjLWtleS1mb3ItYmVhY29uLW5ldHc=',
+  WEBHOOK_SEALING_KEY: 'r2:cm90YXRlZC13ZWJob29rLXNlYWxpbmcta2V5LTMyLWI=',
+} as const;

@@ -1,5 +1,5 @@
 /** Storage: the control database, the user shards and the report-index shards
- * (PRODUCT.md §7), each a drizzle client over its D1 binding, counted by one meter. */
+ * (docs/product.md §7), each a drizzle client over its D1 binding, counted by one meter. */
 import { drizzle } from 'drizzle-orm/d1';
 import type { Env } from '../env';
 import { ConfigurationError } from '../secrets';

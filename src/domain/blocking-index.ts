@@ -1,4 +1,4 @@
-/** The blocking index of users (PRODUCT.md §5.3), in each user shard: keyed digests of the
+/** The blocking index of users (docs/product.md §5.3), in each user shard: keyed digests of the
  * normalised keys of `matching/blocking-keys.ts`, so the index holds no raw PII. Every
  * lookup is an index seek on the digests of one identity — never a scan — and reads a
  * bounded number of rows: a key carried by more than HOT_KEY_USERS users of a program (a

@@ -37,6 +37,19 @@ const recentClients = new IsolateCache<Client>(10_000, CREDENTIAL_CACHE_MS);
  * client's — are refused again without a read: a flood of bad credentials costs no D1. */
 const refusedCredentials = new IsolateCache<true>(10_000, 60_000);
 
+/** The disabled clients (few), read at most once per CREDENTIAL_CACHE_MS in an isolate: a
+ * change holds everywhere once `updateClient` has answered. */
+const disabledClients = new IsolateCache<ReadonlySet<string>>(1, CREDENTIAL_CACHE_MS);
+
+export async function disabledClientIds(storage: Storage): Promise<ReadonlySet<string>> {
+  let ids = disabledClients.get('');
+  if (!ids) {
+    const rows = await storage.control.select({ id: control.clients.id }).from(control.clients).where(eq(control.clients.disabled, true)).all();
+    disabledClients.set('', (ids = new Set(rows.map((row) => row.id))));
+  }
+  return ids;
+}
+
 /** Waits until every isolate has dropped what it knew of a client before the change. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS));
 
@@ -161,14 +174,17 @@ export async function updateClient(storage: Storage, secrets: Secrets, input: Cl
   const client = await storage.control.update(control.clients).set(changes).where(eq(control.clients.id, input.client_id)).returning().get();
   if (!client) throw errors.notFound('client_id');
   recentClients.delete(client.id);
-  if (input.disabled != null) await settled();
+  if (input.disabled != null) {
+    disabledClients.delete('');
+    await settled();
+  }
   return client;
 }
 
 /** Issues a new secret. The previous one keeps working for `overlapSeconds` (0: it stops at
  * once, everywhere — the answer comes when it has), so that a member can deploy the new one
  * first, as with Plaid's secret rotation. */
-export async function rotateClientSecret(storage: Storage, secrets: Secrets, clientId: string, overlapSeconds = 0) {
+export async function rotateClientSecret(storage: Storage, clientId: string, overlapSeconds = 0) {
   const current = await getClient(storage, clientId);
   const secret = newClientSecret();
   const client = await storage.control

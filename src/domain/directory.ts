@@ -1,4 +1,4 @@
-/** Where data lives (PRODUCT.md §7): each program in one user shard, each client's `/user`
+/** Where data lives (docs/product.md §7): each program in one user shard, each client's `/user`
  * users in its home shard. The placement rule: a new client's home is the open user shard
  * with the fewest clients; a client's new programs go to its home shard (or another the
  * operator names), or — when that shard is closed — to the open shard with the fewest

@@ -1,4 +1,4 @@
-/** Beacon webhook events (PRODUCT.md §5.5), without `webhook_type` and `environment`,
+/** Beacon webhook events (docs/product.md §5.5), without `webhook_type` and `environment`,
  * which are added when delivered. They are recorded through `Changeset.event`, in the same
  * batch as the change that caused them. */
 export type BeaconEvent =

@@ -7,10 +7,13 @@
  *    reads accept both (sealed values name their key; lookups use both generations of keys).
  * 2. `/admin/key_rotation/start` walks every target a step at a time (one queue message each):
  *    each program's data, in its Durable Object (versions sealed anew, identity digests and
- *    blocking keys made anew, its reports re-indexed), each shard's `/user` users, and the
- *    webhook signing keys. The sweep resumes a target whose steps stopped arriving.
+ *    blocking keys made anew, its reports re-indexed), each shard's `/user` users and
+ *    analysts' notes, the webhook signing keys, and the console's analyst accounts (emails,
+ *    authenticator and setup-link secrets sealed anew, email digests made anew). The sweep
+ *    resumes a target whose steps stopped arriving.
  * 3. When `/admin/key_rotation/status` says complete, the operator removes the `…_PREVIOUS`
- *    keys. (Client secrets and user tokens are SHA-256 digests, outside every rotation.)
+ *    keys. (Client secrets, user tokens and the console's session and setup-link tokens are
+ *    SHA-256 digests, outside every rotation.)
  */
 import { and, asc, count, eq, gt, inArray, isNull, lte, sql, sum } from 'drizzle-orm';
 import { control, userShard, type Storage } from '../db';
@@ -20,7 +23,9 @@ import { PAGE_SIZE } from '../lib/cursor';
 import { nowTimestamp, timestampAt } from '../lib/time';
 import type { Secrets } from '../secrets';
 import { normaliseIdentity } from '../matching/compare';
+import { rotateAnalystKeys } from './analysts/accounts';
 import { identityDigests } from './beacon-users/identity';
+import { rotateNoteKeys } from './beacon-users/notes';
 import { openIdentity, sealIdentity } from './beacon-users/store';
 import { indexKeys, indexUserStatements } from './blocking-index';
 import type { InProgram } from './program-context';
@@ -57,7 +62,8 @@ export function currentRotation(secrets: Secrets): string {
 const rotating = (secrets: Secrets) => Boolean(secrets.piiKey.previous || secrets.hmacKey.previous || secrets.webhookSealingKey.previous);
 
 /** Starts (or restarts, harmlessly) the rotation to the current keys: one target per
- * program, per user shard and for the webhook keys. Returns the first steps to send. */
+ * program, two per user shard (`/user` users, notes), one for the webhook keys and one for
+ * the analysts' accounts. Returns the first steps to send. */
 export async function startRotation(storage: Storage, secrets: Secrets): Promise<RotationStep[]> {
   if (!rotating(secrets)) {
     throw errors.refused(
@@ -66,7 +72,7 @@ export async function startRotation(storage: Storage, secrets: Secrets): Promise
   }
   const rotation = currentRotation(secrets);
   const programs = await storage.control.select({ id: control.programs.id }).from(control.programs).all();
-  const targets = [...programs.map((p) => `program:${p.id}`), ...storage.layout.userShards.map((n) => `users:${n}`), 'webhook-keys'];
+  const targets = [...programs.map((p) => `program:${p.id}`), ...storage.layout.userShards.flatMap((n) => [`users:${n}`, `notes:${n}`]), 'webhook-keys', 'analysts'];
   const now = nowTimestamp();
   for (let i = 0; i < targets.length; i += 25) {
     await storage.control
@@ -122,19 +128,32 @@ export async function rotationStatus(storage: Storage, secrets: Secrets) {
 /** Runs one step of a target and records it; returns the next step, if the target is not done. */
 export async function runRotationStep(storage: Storage, secrets: Secrets, calls: RotationCalls, step: RotationStep): Promise<RotationStep | null> {
   if (step.rotation !== currentRotation(secrets)) return null; // the keys changed again: a newer rotation takes over
-  const [kind, name] = splitTarget(step.target);
-  const { next, changed } =
-    kind === 'program'
-      ? await calls.rotateProgramKeys(name, (step.cursor as ProgramCursor | null) ?? null)
-      : kind === 'users'
-        ? await rotateUsers(storage, secrets, Number(name), (step.cursor as string | null) ?? null)
-        : await rotateWebhookKeys(storage, secrets);
+  const { next, changed } = await rotateTarget(storage, secrets, calls, step.target, step.cursor ?? null);
   const now = nowTimestamp();
   await storage.control
     .update(keyRotations)
     .set({ cursor: next, rowsChanged: sqlIncrement(changed), touchedAt: now, doneAt: next === null ? now : null })
     .where(and(eq(keyRotations.rotation, step.rotation), eq(keyRotations.target, step.target)));
   return next === null ? null : { ...step, cursor: next };
+}
+
+/** One step of a target: its rows after `cursor` brought to the current keys. */
+function rotateTarget(storage: Storage, secrets: Secrets, calls: RotationCalls, target: string, cursor: unknown): Promise<{ next: unknown; changed: number }> {
+  const [kind, name] = splitTarget(target);
+  switch (kind) {
+    case 'program':
+      return calls.rotateProgramKeys(name, cursor as ProgramCursor | null);
+    case 'users':
+      return rotateUsers(storage, secrets, Number(name), cursor as string | null);
+    case 'notes':
+      return rotateNoteKeys(storage, secrets, Number(name), cursor as number | null, STEP_ROWS);
+    case 'analysts':
+      return rotateAnalystKeys(storage, secrets, cursor as number | null, STEP_ROWS);
+    case 'webhook-keys':
+      return rotateWebhookKeys(storage, secrets);
+    default:
+      throw new Error(`unknown key rotation target ${JSON.stringify(target)}`);
+  }
 }
 
 const sqlIncrement = (by: number) => sql`${keyRotations.rowsChanged} + ${by}`;

@@ -94,6 +94,17 @@ export async function listPrograms(storage: Storage, secrets: Secrets, clientId:
   return { programs: items.map(programView), next_cursor };
 }
 
+/** A client's programs by id, for names and choices (a member has a handful; at most
+ * PROGRAMS_AT_ONCE are read). */
+export const PROGRAMS_AT_ONCE = 500;
+
+export async function programsOf(storage: Storage, clientId: string): Promise<Program[]> {
+  const [programs] = await storage.control.batch([
+    storage.control.select().from(control.programs).where(eq(control.programs.clientId, clientId)).orderBy(control.programs.seq).limit(PROGRAMS_AT_ONCE),
+  ]);
+  return programs;
+}
+
 export interface UpdateProgram {
   clientId: string;
   programId: string;

@@ -7,7 +7,7 @@ import { nowTimestamp } from '../lib/time';
 import type { ClientUserIdentity, ConsumerReportUserIdentity } from '../schemas/user';
 import type { Secrets } from '../secrets';
 
-/** `/user/*` (PRODUCT.md §5.6): a client's end users, addressed by `user_id` or by a
+/** `/user/*` (docs/product.md §5.6): a client's end users, addressed by `user_id` or by a
  * `user_token` that is stored only as a keyed digest. They live in the client's home shard
  * (`db` below). */
 

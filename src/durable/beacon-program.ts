@@ -15,6 +15,7 @@ import type { BeaconUserView } from '../domain/beacon-users/view';
 import { rotateProgramKeys, type ProgramCursor } from '../domain/key-rotation';
 import type { InProgram, ProgramRecord } from '../domain/program-context';
 import { findProgram, updateProgram, type UpdateProgram } from '../domain/programs';
+import type { HeldMatchRelease } from '../domain/checks/held-matches';
 import { applyNetworkReport, releaseHeldMatch, type ApplyNetworkReport } from '../domain/reports/fanout';
 import {
   confirmSyndication,
@@ -159,8 +160,8 @@ export class BeaconProgram extends DurableObject<Env> {
     return this.#serially(programId, (ctx) => rotateProgramKeys(ctx, cursor));
   }
 
-  releaseHeldMatch(programId: string, heldMatchId: string) {
-    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, heldMatchId));
+  releaseHeldMatch(programId: string, heldMatchId: string, by: HeldMatchRelease) {
+    return this.#serially(programId, (ctx) => releaseHeldMatch(ctx, heldMatchId, by));
   }
 
   syncReportIndex(programId: string, reportId: string) {

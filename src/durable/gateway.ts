@@ -9,7 +9,7 @@ import { checkIdentity } from '../domain/beacon-users/prepare';
 import { locateBeaconUser, openIdentity } from '../domain/beacon-users/store';
 import { beaconUserView } from '../domain/beacon-users/view';
 import { getClient } from '../domain/clients';
-import { findHeldMatch, type HeldMatchView } from '../domain/checks/held-matches';
+import { findHeldMatch, type HeldMatchRelease, type HeldMatchView } from '../domain/checks/held-matches';
 import { findProgramPlace, ownProgramPlace } from '../domain/directory';
 import type { ProgramCursor, RotationCalls } from '../domain/key-rotation';
 import type { ImportBeaconUsers } from '../domain/beacon-users/service';
@@ -134,11 +134,11 @@ export class ProgramGateway implements NetworkCalls, RotationCalls {
     return this.#call(programId, (o) => o.rotateKeys(programId, cursor));
   }
 
-  /** The operator releases a held match, in the receiving program. */
-  async releaseHeldMatch(heldMatchId: string) {
+  /** Releases a held match, in the receiving program. */
+  async releaseHeldMatch(heldMatchId: string, by: HeldMatchRelease = 'operator') {
     const { programId } = await findHeldMatch(this.storage, heldMatchId);
     // (Stated: the analysis's JSON does not survive RPC's type mapping.)
-    return this.#call<HeldMatchView>(programId, (o) => o.releaseHeldMatch(programId, heldMatchId) as Promise<Metered<HeldMatchView>>);
+    return this.#call<HeldMatchView>(programId, (o) => o.releaseHeldMatch(programId, heldMatchId, by) as Promise<Metered<HeldMatchView>>);
   }
 
   syncReportIndex(programId: string, reportId: string): Promise<void> {

@@ -6,7 +6,7 @@ import { matchesSecret } from '../lib/crypto';
 import { DashboardUserId } from '../schemas/fields';
 import type { Secrets } from '../secrets';
 
-/** The three planes of PRODUCT.md §1. */
+/** The three planes of docs/product.md §1. */
 export type Plane = 'api' | 'dashboard' | 'admin';
 
 /** Whether the request carries the operator's token (`Authorization: Bearer …`), compared

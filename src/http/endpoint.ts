@@ -15,7 +15,7 @@ import { parseRequest } from './validation';
 export type AppEnv = {
   Bindings: Env;
   /** `usage`: what the request has cost in D1 so far, for the Beacon-D1-Usage header. */
-  Variables: { requestId: string; usage?: () => D1Usage & { objectRoundTrips: number } };
+  Variables: { requestId: string; usage?: () => RequestUsage };
 };
 export type App = Hono<AppEnv>;
 
@@ -28,6 +28,8 @@ export interface EndpointContext<P extends Plane, I> {
   programs: ProgramGateway;
   secrets: Secrets;
   requestId: string;
+  /** Where the request came to (scheme, host, port), for links in answers. */
+  origin: string;
   /** The calling member company; `null` on the admin plane. */
   client: P extends 'admin' ? null : Client;
   /** Who is acting, for audit trails. */
@@ -101,9 +103,8 @@ export function register<P extends Plane, S extends z.ZodType, R extends Contrac
       await admitSource(c.env, headers);
     }
     const body = await readJsonObject(c.req.raw, endpoint.maxBodyBytes);
-    const storage = new Storage(c.env);
-    const programs = new ProgramGateway(c.env, storage);
-    c.set('usage', () => ({ ...storage.meter.snapshot(), objectRoundTrips: programs.objectRoundTrips }));
+    const { storage, programs, usage } = requestStorage(c.env);
+    c.set('usage', usage);
     const { client, actor } = await authenticate(endpoint.plane, headers, body, storage, secrets);
     if (client && !(await c.env.CLIENT_RATE_LIMITER.limit({ key: client.id })).success) throw errors.rateLimited();
     const input = parseRequest(endpoint.request, body);
@@ -114,6 +115,7 @@ export function register<P extends Plane, S extends z.ZodType, R extends Contrac
       programs,
       secrets,
       requestId: c.get('requestId'),
+      origin: new URL(c.req.url).origin,
       client: client as EndpointContext<P, z.output<S>>['client'],
       actor,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
@@ -122,13 +124,23 @@ export function register<P extends Plane, S extends z.ZodType, R extends Contrac
   });
 }
 
+/** What a request has cost in D1 so far (the Beacon-D1-Usage header, app.ts). */
+export type RequestUsage = D1Usage & { objectRoundTrips: number };
+
+/** The databases and the way to programs of one request, counted by one meter, and what
+ * they have cost (for the request's `usage`). */
+export function requestStorage(env: Env): { storage: Storage; programs: ProgramGateway; usage: () => RequestUsage } {
+  const storage = new Storage(env);
+  const programs = new ProgramGateway(env, storage);
+  return { storage, programs, usage: () => ({ ...storage.meter.snapshot(), objectRoundTrips: programs.objectRoundTrips }) };
+}
+
 /** For the benchmark and the tests only (`D1_USAGE_HEADER = "on"`, never on production, where
  * rows written would tell a member that a match was held): what a request cost in D1, on
- * every answer, refusals included (tests prove with it that a refusal wrote nothing; one
- * before any storage says zeros). */
+ * every answer, refusals included (a refusal before any storage says zeros). */
 export const USAGE_HEADER = 'Beacon-D1-Usage';
 
-export function usageHeader(usage: (D1Usage & { objectRoundTrips: number }) | undefined): string {
+export function usageHeader(usage: RequestUsage | undefined): string {
   const { roundTrips = 0, objectRoundTrips = 0, rowsRead = 0, rowsWritten = 0, unmetered = 0 } = usage ?? {};
   return `round_trips=${roundTrips}; object_round_trips=${objectRoundTrips}; rows_read=${rowsRead}; rows_written=${rowsWritten}; unmetered=${unmetered}`;
 }

@@ -86,7 +86,10 @@ export function fromZod(schema: z.ZodType): JsonSchema {
 function closure(schemas: Record<string, JsonSchema>, names: Iterable<string>): Set<string> {
   const found = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') add(value.replace('#/components/schemas/', ''));

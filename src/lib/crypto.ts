@@ -49,7 +49,16 @@ export async function openJson<T>(ring: KeyRing, sealed: string, context: string
 /** Purposes of keyed digests; the purpose is part of the MAC input so digests made for
  * one purpose never equal digests made for another. (`credential` and `user-token` only
  * to recognise credentials stored before they were stored as SHA-256.) */
-export type DigestPurpose = 'credential' | 'user-token' | 'identity' | 'cursor' | 'blocking-key';
+export type DigestPurpose =
+  | 'credential'
+  | 'user-token'
+  | 'identity'
+  | 'cursor'
+  | 'blocking-key'
+  // The console (domain/analysts): analysts' email addresses, CSRF tokens, sign-in sources.
+  | 'analyst-email'
+  | 'csrf'
+  | 'sign-in-address';
 
 async function digestWith(key: CryptoKey, purpose: DigestPurpose, value: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', key, utf8.encode(`${purpose}\u0000${value}`));

@@ -42,38 +42,53 @@ export async function listPage<T>(
   return { items, next_cursor: rows.length > PAGE_SIZE && last ? await encodeCursor(key, scope, positionOf(last)) : null };
 }
 
-/** Where a row stands in a list merged from several shards, newest first: by time, then
- * shard, then the shard's own sequence. */
+/** The order of a merged list: newest first (most lists), or oldest first (the review queue). */
+export type MergeOrder = 'newest' | 'oldest';
+
+/** Where a row stands in a list merged from several shards: by time, then shard, then the
+ * shard's own tiebreaker (a sequence number, or a unique id). */
 export interface MergedPosition {
   at: string;
   shard: number;
-  seq: number;
+  seq: number | string;
 }
 
-/** The part of one shard's rows that comes after `after` in the merged order, as bounds
- * for that shard's query: rows with `at` below `before`, or equal to it with `seq` below
- * `seqBelow` (null: none at `before` itself). */
-export function mergedBounds(shard: number, after: MergedPosition | null): { atMost: string | null; atBelow: string | null; seqBelow: number | null } {
-  if (!after) return { atMost: null, atBelow: null, seqBelow: null };
-  if (shard < after.shard) return { atMost: after.at, atBelow: null, seqBelow: null };
-  if (shard === after.shard) return { atMost: null, atBelow: after.at, seqBelow: after.seq };
-  return { atMost: null, atBelow: after.at, seqBelow: null };
+/** The part of one shard's rows that comes after `after` in the merged order, as bounds for
+ * that shard's query, "past" meaning later in the list's order (below for newest first,
+ * above for oldest first): rows with `at` at or past `atFrom`; or rows with `at` past
+ * `atPast`, or equal to it with the tiebreaker past `seqPast` (null: none equal to it). */
+export function mergedBounds(
+  shard: number,
+  after: MergedPosition | null,
+  order: MergeOrder = 'newest',
+): { atFrom: string | null; atPast: string | null; seqPast: number | string | null } {
+  if (!after) return { atFrom: null, atPast: null, seqPast: null };
+  // Within one `at`, shards come in the list's order too: later shards come after.
+  const shardIsLater = order === 'newest' ? shard < after.shard : shard > after.shard;
+  if (shardIsLater) return { atFrom: after.at, atPast: null, seqPast: null };
+  if (shard === after.shard) return { atFrom: null, atPast: after.at, seqPast: after.seq };
+  return { atFrom: null, atPast: after.at, seqPast: null };
 }
 
-/** One page of a list whose rows live in several shards, newest first. `read(shard, after)`
- * returns up to PAGE_SIZE + 1 of that shard's rows after `after` (see `mergedBounds`). */
+const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One page of a list whose rows live in several shards, newest first unless `order` says
+ * oldest. `read(shard, after)` returns at least that shard's next PAGE_SIZE + 1 rows after
+ * `after` in the list's order (see `mergedBounds`), when it has them. */
 export async function listMergedPage<T>(
   key: KeyRing,
   scope: string,
   cursor: string | null | undefined,
   shards: number[],
   read: (shard: number, after: MergedPosition | null) => Promise<T[]>,
-  positionOf: (row: T) => { at: string; seq: number },
+  positionOf: (row: T) => { at: string; seq: number | string },
+  order: MergeOrder = 'newest',
 ): Promise<{ items: T[]; next_cursor: string | null }> {
   const after = cursor ? parsePosition(await decodeCursor(key, scope, cursor)) : null;
+  const sign = order === 'newest' ? -1 : 1;
   const rows = (await Promise.all(shards.map(async (shard) => (await read(shard, after)).map((row) => ({ row, shard, ...positionOf(row) })))))
     .flat()
-    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.shard !== b.shard ? b.shard - a.shard : b.seq - a.seq));
+    .sort((a, b) => sign * (compare(a.at, b.at) || a.shard - b.shard || compare(a.seq, b.seq)));
   const items = rows.slice(0, PAGE_SIZE);
   const last = items.at(-1);
   const next = rows.length > PAGE_SIZE && last ? await encodeCursor(key, scope, JSON.stringify({ at: last.at, shard: last.shard, seq: last.seq })) : null;
@@ -83,7 +98,7 @@ export async function listMergedPage<T>(
 function parsePosition(text: string): MergedPosition {
   try {
     const { at, shard, seq } = JSON.parse(text) as MergedPosition;
-    if (typeof at === 'string' && Number.isInteger(shard) && Number.isInteger(seq)) return { at, shard, seq };
+    if (typeof at === 'string' && Number.isInteger(shard) && (Number.isInteger(seq) || typeof seq === 'string')) return { at, shard, seq };
   } catch {
     // a signed cursor of another shape: refused below
   }

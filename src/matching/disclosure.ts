@@ -1,4 +1,4 @@
-/** What a member is shown of a match against another member's report (PRODUCT.md §9,
+/** What a member is shown of a match against another member's report (docs/product.md §9,
  * docs/security.md). The network rules decide on the full comparison; a member learns only
  * which of the fields *it supplied* matched — nothing of what the reporting member holds:
  *

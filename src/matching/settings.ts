@@ -1,4 +1,4 @@
-/** A program's matching settings (PRODUCT.md §5.3) and their documented defaults. */
+/** A program's matching settings (docs/product.md §5.3) and their documented defaults. */
 import { z } from 'zod';
 import { RULE_CODES, type MatchRule } from './codes';
 import { MATCH_FIELDS } from './fields';
@@ -32,29 +32,26 @@ export interface ProgramSettings {
   duplicate_weight_threshold: number;
 }
 
-/** Default duplicate rules: the same person entered twice, with typos, is caught; people
- * who merely share an IP, a surname or an address are not. Evaluated on labelled data by
- * `npm run eval:matching:offline` (docs/matching.md): F1 0.99, no hard negative flagged at
- * 10,000 people. Not a rule: name + address (a Jr. and Sr. share both), anything with IP. */
-export const DEFAULT_DUPLICATE_RULES: MatchRule[] = [
-  // The classic identity key; the name may carry a typo, a nickname or a married name.
-  { name: 'partial_match', date_of_birth: 'match' },
-  // A mistyped or transposed birth date, confirmed by the same house.
-  { name: 'partial_match', date_of_birth: 'partial_match', address: 'partial_match' },
-  // A mailbox is one person's; the name rules out a shared family mailbox.
-  { name: 'partial_match', email_address: 'match' },
-  // A phone with the name: relatives on one home line have other given names.
-  { name: 'partial_match', phone_number: 'match' },
-  // The same document number with the name.
-  { name: 'partial_match', id_number: 'match' },
-  // The same bank account with the name (a joint holder has another given name).
-  { name: 'partial_match', depository_accounts: 'match' },
-  // A name changed outright (marriage): birth date and mailbox still agree.
-  { date_of_birth: 'match', email_address: 'match' },
-  // A name changed outright: birth date and document still agree. (Not birth date + phone:
-  // twins on one home line.)
-  { date_of_birth: 'match', id_number: 'match' },
+/** Default duplicate rules, each with why it is one: the same person entered twice, with
+ * typos, is caught; people who merely share an IP, a surname or an address are not.
+ * Evaluated on labelled data by `npm run eval:matching:offline` (docs/matching.md): F1 0.99,
+ * no hard negative flagged at 10,000 people. Not a rule: name + address (a Jr. and Sr. share
+ * both), anything with IP. The console shows these reasons next to the settings. */
+export const DEFAULT_DUPLICATE_RULES_EXPLAINED: { rule: MatchRule; why: string }[] = [
+  { rule: { name: 'partial_match', date_of_birth: 'match' }, why: 'The classic identity key; the name may carry a typo, a nickname or a married name.' },
+  { rule: { name: 'partial_match', date_of_birth: 'partial_match', address: 'partial_match' }, why: 'A mistyped or transposed birth date, confirmed by the same house.' },
+  { rule: { name: 'partial_match', email_address: 'match' }, why: "A mailbox is one person's; the name rules out a shared family mailbox." },
+  { rule: { name: 'partial_match', phone_number: 'match' }, why: 'A phone with the name: relatives on one home line have other given names.' },
+  { rule: { name: 'partial_match', id_number: 'match' }, why: 'The same document number with the name.' },
+  { rule: { name: 'partial_match', depository_accounts: 'match' }, why: 'The same bank account with the name (a joint holder has another given name).' },
+  { rule: { date_of_birth: 'match', email_address: 'match' }, why: 'A name changed outright (marriage): birth date and mailbox still agree.' },
+  {
+    rule: { date_of_birth: 'match', id_number: 'match' },
+    why: 'A name changed outright: birth date and document still agree. (Not birth date + phone: twins on one home line.)',
+  },
 ];
+
+export const DEFAULT_DUPLICATE_RULES: MatchRule[] = DEFAULT_DUPLICATE_RULES_EXPLAINED.map((r) => r.rule);
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
   duplicate_rules: DEFAULT_DUPLICATE_RULES,

@@ -4,7 +4,7 @@ import { rotationStatus, startRotation } from '../domain/key-rotation';
 import { countBeaconUsers, findProgram, programAdminView } from '../domain/programs';
 import { listFanoutDeadLetters, retryFanoutDeadLetter } from '../domain/reports/fanout';
 import { register, type App } from '../http/endpoint';
-import { sendRotationSteps } from '../queues/maintenance';
+import { sendHeldMatchRelease, sendRotationSteps } from '../queues/maintenance';
 import { sendFanoutPages } from '../queues/outbox';
 import {
   AdminBeaconUserImportRequest,
@@ -31,7 +31,7 @@ import {
   FanoutDeadLetter,
 } from '../schemas/admin';
 
-/** The operator's plane (PRODUCT.md §2): member companies and their credentials, where
+/** The operator's plane (docs/product.md §2): member companies and their credentials, where
  * programs live and what they cost, the import of a member's existing users at onboarding,
  * the fan-out's dead letters, and bringing stored data to new keys. */
 export function registerAdminRoutes(app: App): void {
@@ -71,7 +71,11 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientUpdateRequest,
     response: Client,
-    handle: async ({ storage, secrets, input }) => clientView(await updateClient(storage, secrets, input)),
+    async handle({ env, storage, secrets, input }) {
+      const client = await updateClient(storage, secrets, input);
+      if (input.disabled === false) await sendHeldMatchRelease(env, client.id);
+      return clientView(client);
+    },
   });
 
   register(app, {
@@ -80,8 +84,8 @@ export function registerAdminRoutes(app: App): void {
     plane: 'admin',
     request: AdminClientSecretRotateRequest,
     response: ClientCredentials,
-    async handle({ storage, secrets, input }) {
-      const { client, secret } = await rotateClientSecret(storage, secrets, input.client_id, input.previous_secret_valid_seconds ?? 0);
+    async handle({ storage, input }) {
+      const { client, secret } = await rotateClientSecret(storage, input.client_id, input.previous_secret_valid_seconds ?? 0);
       return { client_id: client.id, secret, previous_secret_expires_at: client.previousSecretExpiresAt };
     },
   });

@@ -3,7 +3,7 @@ import { register, type App } from '../http/endpoint';
 import { DashboardUserReviewRequest, Program, ProgramCreateRequest, ProgramGetRequest, ProgramListRequest, ProgramListResponse, ProgramUpdateRequest } from '../schemas/dashboard';
 import { plaidResponse } from '../schemas/plaid';
 
-/** What a member company's analysts do in Plaid's web Dashboard (PRODUCT.md §2). */
+/** What a member company's analysts do in Plaid's web Dashboard (docs/product.md §2). */
 export function registerDashboardRoutes(app: App): void {
   register(app, {
     path: '/dashboard/program/create',

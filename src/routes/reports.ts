@@ -14,7 +14,7 @@ import {
   SyndicationConfirmation,
 } from '../schemas/report';
 
-/** Fraud reports and the syndications of reports to matching users (PRODUCT.md §5.4).
+/** Fraud reports and the syndications of reports to matching users (docs/product.md §5.4).
  * Writes go through the program of the user concerned. */
 export function registerReportRoutes(app: App): void {
   register(app, {

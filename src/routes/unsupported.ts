@@ -4,7 +4,7 @@ import { register, type App } from '../http/endpoint';
 import { plaidResponse } from '../schemas/plaid';
 
 /** Plaid endpoints that need Plaid Items (bank connections through Plaid Link). They
- * authenticate like every endpoint and then answer a clear 400 (PRODUCT.md §2). */
+ * authenticate like every endpoint and then answer a clear 400 (docs/product.md §2). */
 const ITEM_ENDPOINTS = [
   { path: '/beacon/user/account_insights/get', response: plaidResponse('BeaconUserAccountInsightsGetResponse') },
   { path: '/beacon/account_risk/v1/evaluate', response: plaidResponse('BeaconAccountRiskEvaluateResponse') },

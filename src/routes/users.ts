@@ -3,7 +3,7 @@ import { register, type App } from '../http/endpoint';
 import { plaidResponse } from '../schemas/plaid';
 import { UserCreateRequest, UserGetRequest, UserRemoveRequest, UserUpdateRequest } from '../schemas/user';
 
-/** `/user/*` (PRODUCT.md §5.6). */
+/** `/user/*` (docs/product.md §5.6). */
 export function registerUserRoutes(app: App): void {
   register(app, {
     path: '/user/create',

@@ -9,7 +9,7 @@ import { Cursor, NextCursor, ObjectId, Timestamp, WebhookUrl } from '../schemas/
 import { DELIVERY_FAILURES, DELIVERY_STATUSES, ENVIRONMENTS, WEBHOOK_CODES } from '../vocabulary';
 
 // Request shapes. The API plane's is the spec's; the dashboard and admin ones are this
-// project's contract (PRODUCT.md §2).
+// project's contract (docs/product.md §2).
 export const WebhookVerificationKeyGetRequest = z.strictObject({ key_id: ObjectId });
 export const WebhookKeyRotateRequest = z.strictObject({});
 export const WebhookUpdateRequest = z.strictObject({
@@ -48,7 +48,7 @@ const WebhookDelivery = z.object({
 export const WebhookDeliveryListResponse = z.object({ deliveries: z.array(WebhookDelivery), next_cursor: NextCursor });
 export const WebhookDeliveryRetryResponse = z.object({ delivery: WebhookDelivery });
 
-/** Webhooks (PRODUCT.md §5.5, docs/webhooks.md): verification keys, the member's URL and
+/** Webhooks (docs/product.md §5.5, docs/webhooks.md): verification keys, the member's URL and
  * its delivery log. */
 export function registerWebhookRoutes(app: App): void {
   register(app, {

@@ -1,4 +1,4 @@
-/** Field rules of PRODUCT.md §4, each defined once and composed into request schemas. */
+/** Field rules of docs/product.md §4, each defined once and composed into request schemas. */
 import { iso31661, iso31662 } from 'iso-3166';
 import { isPossiblePhoneNumber } from 'libphonenumber-js/min';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HELD_MATCH_STATUSES } from '../vocabulary';
+import { HELD_MATCH_REASONS, HELD_MATCH_STATUSES } from '../vocabulary';
 import { Cursor, NextCursor, ObjectId, Timestamp } from './fields';
 
 /** The operator's view of what members learn of each other's reports (docs/security.md). */
@@ -20,6 +20,9 @@ const Analysis = z.record(z.string(), z.unknown());
 export const HeldMatch = z.object({
   id: z.string(),
   status: z.enum(HELD_MATCH_STATUSES),
+  reason: z
+    .enum(HELD_MATCH_REASONS)
+    .meta({ description: 'Held beyond the bound on syndications, or while a member on either side was disabled (released when it is enabled again).' }),
   client_id: z.string().meta({ description: 'The member the match would reach.' }),
   program_id: z.string(),
   beacon_user_id: z.string(),

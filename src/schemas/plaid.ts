@@ -111,13 +111,13 @@ export const REQUEST_DEPARTURES: readonly RequestDeparture[] = [
     paths: ['/user/create', '/user/update'],
     field: 'identity.emails[].data',
     kind: 'format',
-    reason: 'An email address must be a valid address (PRODUCT.md §4); Plaid’s schema takes any string.',
+    reason: 'An email address must be a valid address (docs/product.md §4); Plaid’s schema takes any string.',
   },
   {
     paths: ['/user/create', '/user/update'],
     field: 'consumer_report_user_identity.emails[]',
     kind: 'format',
-    reason: 'An email address must be a valid address (PRODUCT.md §4); Plaid’s schema takes any string.',
+    reason: 'An email address must be a valid address (docs/product.md §4); Plaid’s schema takes any string.',
   },
   {
     paths: ['/beacon/user/account_insights/get', '/beacon/account_risk/v1/evaluate'],

@@ -5,7 +5,7 @@ import { Cursor, ObjectId, PastDate, Timestamp } from './fields';
 export const BeaconReportType = z.enum(REPORT_TYPES, `must be one of ${REPORT_TYPES.join(', ')}`);
 export type BeaconReportType = z.output<typeof BeaconReportType>;
 
-/** USD, ≥ 0, at most two decimals (PRODUCT.md §4). */
+/** USD, ≥ 0, at most two decimals (docs/product.md §4). */
 export const FraudAmount = z.strictObject({
   iso_currency_code: z.literal('USD', 'must be USD'),
   value: z

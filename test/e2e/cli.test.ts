@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { HEADER, personLine, random, writePeopleCsv } from './support/people.ts';
+import { random } from '../random.ts';
+import { HEADER, personLine, writePeopleCsv } from './support/people.ts';
 
 // The operator's CLI (`npm run network`) against a real `wrangler dev` (global-setup.ts),
 // as an operator runs it: a separate process, BEACON_URL and BEACON_ADMIN_TOKEN in its
@@ -192,7 +193,7 @@ describe('import', () => {
     const member = await newMember();
     const rand = random(7);
     const good = (i: number) => personLine(rand, 'ok', i);
-    const taken = good(0).split(',');
+    const _taken = good(0).split(',');
     // A user the member already has, under a client_user_id the file gives to someone else.
     await post(
       '/beacon/user/create',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_RECEIVER_PORTS, startLocalWorker, type LocalWorker } from '../../scripts/local-worker.mjs';
-import { TEST_SECRETS } from '../secrets.ts';
+import { ROTATED_TEST_KEYS, TEST_SECRETS } from '../secrets.ts';
 import { callsTo, person, Receiver, type Calls, type Credentials } from './support';
 
 // Rotating every key of a deployment, end to end, as the operator does it (README, "Rotating
@@ -12,11 +12,7 @@ import { callsTo, person, Receiver, type Calls, type Credentials } from './suppo
 //   2. new keys, the old ones as …_PREVIOUS: the rotation runs and completes;
 //   3. the new keys only: everything stored before still opens, matches and signs.
 
-const NEW_KEYS = {
-  PII_ENCRYPTION_KEY: 'r2:cm90YXRlZC1waWktZW5jcnlwdGlvbi1rZXktMzItYnk=',
-  HMAC_KEY: 'r2:cm90YXRlZC1obWFjLWtleS1mb3ItYmVhY29uLW5ldHc=',
-  WEBHOOK_SEALING_KEY: 'r2:cm90YXRlZC13ZWJob29rLXNlYWxpbmcta2V5LTMyLWI=',
-};
+const NEW_KEYS = ROTATED_TEST_KEYS;
 const PHASES = {
   old: TEST_SECRETS,
   rotating: {
@@ -46,6 +42,14 @@ async function deploy(vars: Record<string, string>): Promise<Calls> {
   return callsTo(worker.url, TEST_SECRETS.ADMIN_TOKEN);
 }
 
+/** The authenticator secret a console setup page offers to enrol. */
+async function setupPageSecret(path: string): Promise<string> {
+  const response = await fetch(`${worker!.url}${path}`);
+  const html = await response.text();
+  expect(response.status, html.slice(0, 500)).toBe(200);
+  return /data-secret="([A-Z2-7]+)"/.exec(html)![1]!;
+}
+
 async function member(calls: Calls, name: string) {
   const { client_id, secret } = await calls.admin<Credentials>('/admin/client/create', { name });
   const client = { client_id, secret };
@@ -73,6 +77,12 @@ describe('key rotation, end to end', () => {
     const plaidUser = await calls.api<{ user_id: string; user_token: string }>(reporter.client, '/user/create', { client_user_id: 'rotation', identity });
     // The webhook signing key is made, and sealed, now.
     await receiver.until((d) => d.some((x) => x.json.webhook_code === 'REPORT_CREATED'));
+    // A console admin invited by the operator: the address sealed (and digested), the setup
+    // link's authenticator secret sealed.
+    const analystEmail = `rotation-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const analyst = await calls.admin<{ id: string; setup_url: string }>('/admin/dashboard_user/create', { client_id: reporter.client.client_id, email_address: analystEmail });
+    const setupPath = new URL(analyst.setup_url).pathname;
+    const setupSecret = await setupPageSecret(setupPath);
 
     // 2. New keys, the old ones as previous: what was stored still reads; the rotation runs.
     calls = await deploy(PHASES.rotating);
@@ -81,16 +91,17 @@ describe('key rotation, end to end', () => {
     expect(before).toMatchObject({ rotating: true, rotation: 'pii:r2,hmac:r2,webhook:r2', targets: 0, complete: false });
 
     const started = await calls.admin('/admin/key_rotation/start');
-    // One target per program, per user shard, and the webhook keys.
-    expect(started.targets).toBeGreaterThanOrEqual(2 + 2 + 1);
+    // One target per program, two per user shard, the webhook keys and the analysts.
+    expect(started.targets).toBeGreaterThanOrEqual(2 + 2 * 2 + 1 + 1);
     let status = started;
     for (const deadline = Date.now() + 60_000; !status.complete; ) {
       if (Date.now() > deadline) throw new Error(`the rotation did not complete: ${JSON.stringify(status)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
       status = await calls.admin('/admin/key_rotation/status');
     }
-    // Two versions and a blocking-index entry per user, a report, a /user user, a signing key.
-    expect(status.rows_changed).toBeGreaterThanOrEqual(3 + 2 + 1 + 1 + 1);
+    // Two versions and a blocking-index entry per user, a report, a /user user, a signing key,
+    // an analyst and the setup link.
+    expect(status.rows_changed).toBeGreaterThanOrEqual(3 + 2 + 1 + 1 + 1 + 2);
     expect(status.targets_done).toBe(status.targets);
     expect(status.client_ids_with_secrets_under_previous_hmac_key).toEqual([]);
     // Starting again changes nothing.
@@ -105,6 +116,10 @@ describe('key rotation, end to end', () => {
     expect(history.beacon_users.map((v: { user: { email_address: string } }) => v.user.email_address)).toEqual([second, second, fraudster.email_address]);
     expect((await calls.api(reporter.client, '/user/get', { user_id: plaidUser.user_id })).identity.emails).toEqual(identity.emails);
     expect(await calls.api(reporter.client, '/user/update', { user_token: plaidUser.user_token, identity })).toMatchObject({});
+
+    // The analyst's address opens, and the setup link still shows it and the same secret.
+    expect((await calls.api(reporter.client, '/dashboard_user/get', { dashboard_user_id: analyst.id })).email_address).toBe(analystEmail);
+    expect(await setupPageSecret(setupPath)).toBe(setupSecret);
 
     // Blocking keys: a duplicate is found; the report: another member's user matches it.
     const again = await calls.api<{ id: string; status: string }>(reporter.client, '/beacon/user/create', {

@@ -57,7 +57,7 @@ describe('webhooks, end to end', () => {
     expect(await logUntil(client, delivery!.eventId, 'delivered')).toMatchObject({ attempts: 1 });
   });
 
-  // Needs the report and duplicate endpoints (PRODUCT.md §2, §5.2–5.4).
+  // Needs the report and duplicate endpoints (docs/product.md §2, §5.2–5.4).
   it('every event of a scenario that produces all five codes is delivered and verifies', async () => {
     const reporter = await member();
     const other = await member();

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, dashboard, expectError, leslie, newBeaconUser, newClient, newProgram, type Credentials } from './support/api';
 import { inUserShards } from './support/storage';
@@ -102,7 +101,7 @@ describe('/beacon/user/create', () => {
   });
 });
 
-describe('field validation (PRODUCT.md §4)', () => {
+describe('field validation (docs/product.md §4)', () => {
   const invalid: [string, Record<string, unknown>, RegExp][] = [
     ['blank given name', { name: { given_name: '  ', family_name: 'K' } }, /user\.name\.given_name: must contain a non-whitespace character/],
     ['long family name', { name: { given_name: 'L', family_name: 'K'.repeat(101) } }, /user\.name\.family_name: must be at most 100/],

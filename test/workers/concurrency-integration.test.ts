@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { admin, api, leslie, newBeaconUser, newClient, newProgram, stranger } from './support/api';
 import { inUserShards } from './support/storage';

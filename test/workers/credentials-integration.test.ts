@@ -51,7 +51,7 @@ describe('requests that are not authenticated without a read', () => {
   it('wrong operator tokens are counted against their source, which is then refused', async () => {
     const source = newSource();
     const wrong = fromSource(source, { authorization: 'Bearer not-the-token-at-all-but-long-enough-0000' });
-    let last;
+    let last: Awaited<ReturnType<typeof post>> | undefined;
     for (let i = 0; i < SOURCE_LIMIT + 1; i++) last = await post('/admin/client/list', {}, wrong);
     expectError(last!, 429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT');
     expect((await admin('/admin/client/list')).status).toBe(200);

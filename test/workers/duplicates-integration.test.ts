@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, expectError, leslie, newBeaconUser, newClient, newProgram } from './support/api';
 import { expectSpecShape } from './support/spec';

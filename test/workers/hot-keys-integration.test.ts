@@ -1,4 +1,4 @@
-// Common values (PRODUCT.md §7): a key carried by very many users of a program, or by very
+// Common values (docs/product.md §7): a key carried by very many users of a program, or by very
 // many active reports, is never read — checks and fan-out pages read a bounded number of
 // rows however many share it. Counted in rows read (D1's own figures), not in time.
 import { env } from 'cloudflare:test';

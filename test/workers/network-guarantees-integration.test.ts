@@ -1,4 +1,4 @@
-// What PRODUCT.md §7 promises the network never loses: a match whichever side commits first,
+// What docs/product.md §7 promises the network never loses: a match whichever side commits first,
 // a fan-out that stops part-way, a report whose answer was lost.
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';

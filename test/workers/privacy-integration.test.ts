@@ -1,10 +1,10 @@
-// What members may learn from each other (PRODUCT.md §9, docs/security.md). These tests play
+// What members may learn from each other (docs/product.md §9, docs/security.md). These tests play
 // a member that knows part of a reported person's identity and probes for the rest.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
-import type { FanoutMessage } from '../../src/queues/messages';
+import type { FanoutMessage, MaintenanceMessage } from '../../src/queues/messages';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
 import { firstPages } from './support/network';
 import { inUserShards } from './support/storage';
@@ -349,5 +349,77 @@ describe('one notification per fact', () => {
     await api(m.client, '/beacon/user/update', { beacon_user_id: victim.id, user: { ip_address: '203.0.113.9' } });
     expect(await syndicationsOf(m.client, victim.id)).toHaveLength(1);
     expect(await notified()).toBe(1);
+  });
+});
+
+/** Runs a queue's consumer on `bodies`, as the queue would. */
+async function consume<T>(queue: string, bodies: T[]) {
+  const batch = createMessageBatch<T>(
+    queue,
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch as MessageBatch<never>, env);
+  await getQueueResult(batch, ctx);
+}
+
+const setDisabled = async (client: Credentials, disabled: boolean) => expect((await admin('/admin/client/update', { client_id: client.client_id, disabled })).status).toBe(200);
+
+describe('a disabled member', () => {
+  it('its reports stop matching and its users receive no syndications; both start again when it is enabled', async () => {
+    const knownOf = (p: Person) => ({ name: p.name, date_of_birth: p.date_of_birth, email_address: p.email_address });
+    const receiver = await member();
+    const person = stranger();
+    const reporter = await reported(person);
+    const other = stranger();
+    const early = await newBeaconUser(receiver.client, receiver.program, knownOf(other));
+
+    // The reporter is disabled: its report matches no one.
+    await setDisabled(reporter.client, true);
+    const late = await newBeaconUser(receiver.client, receiver.program, knownOf(person));
+    expect(late.status).toBe('cleared');
+    expect(await syndicationsOf(receiver.client, late.id)).toEqual([]);
+
+    // The receiver is disabled: another member's report reaches none of its users.
+    await setDisabled(receiver.client, true);
+    const third = await reported(other);
+    await consume<FanoutMessage>('beacon-report-fanout', await firstPages(third.report.id));
+    const syndicated = (userId: string) => inUserShards('SELECT id FROM report_syndications WHERE beacon_user_id = ?', userId);
+    expect(await syndicated(early.id)).toEqual([]);
+
+    // Both were held, for the operator to see; neither can be released while a side is disabled.
+    const held = await heldOf(receiver.client.client_id);
+    expect(held.map((h) => [h.beacon_user_id, h.reason, h.status]).sort()).toEqual(
+      [
+        [early.id, 'client_disabled', 'held'],
+        [late.id, 'client_disabled', 'held'],
+      ].sort(),
+    );
+    for (const h of held)
+      expectError(
+        await admin('/admin/network/held_match/release', { held_match_id: h.id }),
+        400,
+        'INVALID_REQUEST',
+        'INVALID_FIELD',
+        /is disabled: held match .* is released when it is enabled again$/,
+      );
+
+    // The receiver is enabled: the match whose reporter is enabled reaches it, as a check would have.
+    await setDisabled(receiver.client, false);
+    await consume<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: receiver.client.client_id, afterSeq: 0 }]);
+    expect((await syndicationsOf(receiver.client, early.id)).map((s) => s.report.type)).toEqual(['stolen']);
+    expect((await api(receiver.client, '/beacon/user/get', { beacon_user_id: early.id })).body.status).toBe('pending_review');
+    expect(await syndicationsOf(receiver.client, late.id)).toEqual([]);
+
+    // The reporter is enabled: its report matches again.
+    await setDisabled(reporter.client, false);
+    await consume<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: reporter.client.client_id, afterSeq: 0 }]);
+    expect(await syndicationsOf(receiver.client, late.id)).toHaveLength(1);
+    expect((await heldOf(receiver.client.client_id)).map((h) => h.status)).toEqual(['released', 'released']);
+    // Released as new matches: each took its slot of the bound.
+    const counts = (await admin('/admin/network/match_count/list', { client_id: receiver.client.client_id })).body.match_counts;
+    expect(counts.map((c: any) => c.syndications)).toEqual([1, 1]);
+    const notified = (await eventsOf(receiver.client.client_id)).filter((e) => e.webhook_code === 'REPORT_SYNDICATION_CREATED');
+    expect(notified).toHaveLength(2);
   });
 });

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger } from './support/api';
 import { expectSpecShape } from './support/spec';
@@ -139,7 +138,7 @@ describe('own reports (check 2)', () => {
   });
 });
 
-describe('review rules (PRODUCT.md §5.4)', () => {
+describe('review rules (docs/product.md §5.4)', () => {
   it('with an active report: rejected allowed, cleared refused; after deletion the reverse', async () => {
     const { client, user, report } = await reportedUser();
     expectError(await api(client, '/beacon/user/review', { beacon_user_id: user.id, status: 'cleared' }), 400, 'INVALID_REQUEST', 'INVALID_FIELD', /cleared is not allowed/);

@@ -32,7 +32,10 @@ function envRecordingSends(sent: string[]): Env {
   return {
     ...env,
     WEBHOOK_QUEUE: {
-      send: (body: WebhookMessage, options?: QueueSendOptions) => (sent.push(body.eventId), queue.send(body, options)),
+      send: (body: WebhookMessage, options?: QueueSendOptions) => {
+        sent.push(body.eventId);
+        return queue.send(body, options);
+      },
       sendBatch: (messages: Iterable<MessageSendRequest<WebhookMessage>>, options?: QueueSendBatchOptions) => {
         for (const m of messages) sent.push(m.body.eventId);
         return queue.sendBatch(messages, options);

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
-import { ENVIRONMENTS, HELD_MATCH_STATUSES } from '../../vocabulary';
+import { DASHBOARD_USER_ROLES, DASHBOARD_USER_STATUSES, ENVIRONMENTS, HELD_MATCH_REASONS, HELD_MATCH_STATUSES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest; after a rotation with an
@@ -111,9 +111,10 @@ export const networkMatchCounts = sqliteTable(
   (t) => [uniqueIndex('network_match_counts_one_per_pair').on(t.reportedUserId, t.clientId), index('network_match_counts_by_client').on(t.clientId, t.seq)],
 );
 
-/** Matches of another member's report held beyond the bound: nothing reached the receiving
- * member; the operator sees what matched and releases (a normal syndication) or dismisses
- * each. One per reported user and receiving user. `analysis` is the full comparison;
+/** Matches held beyond the bound (of another member's report), or while a member on either
+ * side is disabled: nothing reached the receiving member; the operator sees what matched and
+ * releases (a normal syndication) or dismisses each; those held for a disabled member are
+ * released when it is enabled again. One per reported user and receiving user. `analysis` is the full comparison;
  * `shown_analysis` what the syndication would show the member. */
 export const heldMatches = sqliteTable(
   'held_matches',
@@ -130,8 +131,84 @@ export const heldMatches = sqliteTable(
     analysis: text('analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     shownAnalysis: text('shown_analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: HELD_MATCH_STATUSES }).notNull(),
+    reason: text('reason', { enum: HELD_MATCH_REASONS }).notNull().default('bound'),
     createdAt: text('created_at').notNull(),
     resolvedAt: text('resolved_at'),
   },
-  (t) => [uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId), index('held_matches_by_pair').on(t.reportedUserId, t.clientId)],
+  (t) => [
+    uniqueIndex('held_matches_one_per_pair').on(t.reportedUserId, t.beaconUserId),
+    index('held_matches_by_pair').on(t.reportedUserId, t.clientId),
+    // A member enabled again: its matches held on either side, in order.
+    index('held_matches_by_client').on(t.clientId, t.status, t.seq),
+    index('held_matches_by_report_client').on(t.reportClientId, t.status, t.seq),
+  ],
 );
+
+/** Analyst accounts of the console (docs/product.md §8), each of one member company. The email
+ * address is the member's staff's identity data: sealed with the PII key (bound to the
+ * account's id), with a keyed digest for sign-in; one account per address in a member. The
+ * password is an Argon2id hash (domain/analysts/passwords.ts), the authenticator's secret
+ * sealed; `totp_last_step` makes each code good once. */
+export const dashboardUsers = sqliteTable(
+  'dashboard_users',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    email: text('email').notNull(),
+    emailDigest: text('email_digest').notNull(),
+    role: text('role', { enum: DASHBOARD_USER_ROLES }).notNull(),
+    status: text('status', { enum: DASHBOARD_USER_STATUSES }).notNull(),
+    passwordHash: text('password_hash'),
+    totpSecret: text('totp_secret'),
+    totpLastStep: integer('totp_last_step'),
+    /** The admin who invited the account; null when the operator created it. */
+    invitedBy: text('invited_by'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('dashboard_users_one_per_email').on(t.clientId, t.emailDigest),
+    index('dashboard_users_by_email').on(t.emailDigest),
+    index('dashboard_users_by_client').on(t.clientId, t.seq),
+  ],
+);
+
+/** One-time setup links of analyst accounts, stored only as SHA-256 digests of their tokens.
+ * The link's authenticator secret is generated with it (sealed), shown on the setup page and
+ * enrolled when the account is set up. */
+export const dashboardUserInvitations = sqliteTable(
+  'dashboard_user_invitations',
+  {
+    tokenDigest: text('token_digest').primaryKey(),
+    dashboardUserId: text('dashboard_user_id').notNull(),
+    totpSecret: text('totp_secret').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('dashboard_user_invitations_by_user').on(t.dashboardUserId)],
+);
+
+/** Console sessions, server-side and revocable, stored only as SHA-256 digests of their
+ * tokens (random 256-bit values: nothing for a key to add, and untouched by key rotations):
+ * a session ends when idle too long, at its absolute expiry, at sign-out, or when its
+ * account is deactivated (domain/analysts/sessions.ts). */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    tokenDigest: text('token_digest').primaryKey(),
+    dashboardUserId: text('dashboard_user_id').notNull(),
+    createdAt: text('created_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_by_user').on(t.dashboardUserId)],
+);
+
+/** Failed console sign-ins, counted per account (by the email's digest, known or not) and
+ * per source address (by its digest): past a threshold, sign-ins wait (domain/analysts/throttle.ts). */
+export const signInThrottles = sqliteTable('sign_in_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: text('window_started_at').notNull(),
+  blockedUntil: text('blocked_until'),
+});

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../matching/compare';
 import type { MatchWeight } from '../../matching/weights';
-import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, WEBHOOK_CODES } from '../../vocabulary';
+import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, STATUS_REASONS, WEBHOOK_CODES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
 /** The current state of each Beacon User; every version is in `beacon_user_versions`. */
@@ -19,6 +19,9 @@ export const beaconUsers = sqliteTable(
     clientUserId: text('client_user_id').notNull(),
     version: integer('version').notNull(),
     status: text('status', { enum: BEACON_USER_STATUSES }).notNull(),
+    /** Why the user has its status (null: nothing found at creation), and since when. */
+    statusReason: text('status_reason', { enum: STATUS_REASONS }),
+    statusSince: text('status_since').notNull(),
     /** Keyed digest of the current identity data: equality without decryption. */
     identityDigest: text('identity_digest').notNull(),
     /** The blocking keys of the current identity (as in `blocking_keys`), so that an update
@@ -26,7 +29,29 @@ export const beaconUsers = sqliteTable(
     blockingKeys: text('blocking_keys', { mode: 'json' }).$type<string[]>().notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('beacon_users_by_client_user_id').on(t.programId, t.clientUserId)],
+  (t) => [
+    uniqueIndex('beacon_users_by_client_user_id').on(t.programId, t.clientUserId),
+    // The console's search by client_user_id across a member's programs.
+    index('beacon_users_by_client').on(t.clientId, t.clientUserId),
+    // The review queue, oldest first, per member and per program, one reason at a time
+    // (domain/beacon-users/queue.ts): a page is an index seek, however many users there are.
+    index('beacon_users_review_queue').on(t.clientId, t.status, t.statusReason, t.statusSince, t.id),
+    index('beacon_users_program_review_queue').on(t.programId, t.status, t.statusReason, t.statusSince, t.id),
+  ],
+);
+
+/** How many users of each program wait in the review queue, per reason, kept by triggers on
+ * `beacon_users` (migrations/user-shard/0005_review_queue_counts.sql): the queue's counts
+ * are read, never counted. */
+export const reviewQueueCounts = sqliteTable(
+  'review_queue_counts',
+  {
+    programId: text('program_id').notNull(),
+    reason: text('reason').notNull(),
+    clientId: text('client_id').notNull(),
+    users: integer('users').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.reason] }), index('review_queue_counts_by_client').on(t.clientId)],
 );
 
 /** One row per version of a Beacon User; identity data is AES-GCM sealed. */
@@ -36,6 +61,7 @@ export const beaconUserVersions = sqliteTable(
     beaconUserId: text('beacon_user_id').notNull(),
     version: integer('version').notNull(),
     status: text('status', { enum: BEACON_USER_STATUSES }).notNull(),
+    statusReason: text('status_reason', { enum: STATUS_REASONS }),
     identity: text('identity').notNull(),
     auditSource: text('audit_source', { enum: AUDIT_SOURCES }).notNull(),
     auditDashboardUserId: text('audit_dashboard_user_id'),
@@ -180,9 +206,12 @@ export const beaconReports = sqliteTable(
     fraudDate: text('fraud_date'),
     eventDate: text('event_date').notNull(),
     fraudAmount: text('fraud_amount', { mode: 'json' }).$type<{ iso_currency_code: 'USD'; value: number } | null>(),
+    /** The audit trail of the last change (the spec's); who filed the report is kept apart. */
     auditSource: text('audit_source', { enum: AUDIT_SOURCES }).notNull(),
     auditDashboardUserId: text('audit_dashboard_user_id'),
     auditTimestamp: text('audit_timestamp').notNull(),
+    createdSource: text('created_source', { enum: AUDIT_SOURCES }).notNull(),
+    createdDashboardUserId: text('created_dashboard_user_id'),
     createdAt: text('created_at').notNull(),
     deletedAt: text('deleted_at'),
     /** The blocking keys of the reported identity: what the network index holds for it. */
@@ -243,4 +272,19 @@ export const reportFanouts = sqliteTable(
     touchedAt: text('touched_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.reportId, t.pass, t.shard] }), index('report_fanouts_queued').on(t.touchedAt).where(sql`state = 'queued'`)],
+);
+
+/** Analysts' notes on a Beacon User (the console), sealed like identity data, newest first. */
+export const beaconUserNotes = sqliteTable(
+  'beacon_user_notes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    clientId: text('client_id').notNull(),
+    beaconUserId: text('beacon_user_id').notNull(),
+    dashboardUserId: text('dashboard_user_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('beacon_user_notes_by_user').on(t.beaconUserId, t.seq)],
 );

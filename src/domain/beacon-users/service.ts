@@ -22,7 +22,7 @@ import {
   type Subject,
 } from '../checks/findings';
 import { admitFindings } from '../checks/held-matches';
-import { escalate, outcomeOf } from '../checks/outcome';
+import { escalate, outcomeOf, type StatusDecision } from '../checks/outcome';
 import type { InProgram } from '../program-context';
 import { patchIdentity } from './identity';
 import { checkIdentity, freshCheck, type CheckedIdentity } from './prepare';
@@ -103,13 +103,16 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     ownReports: reports.ownReports,
     networkReports: await admitFindings(ctx.storage, subject, reports.networkReports),
   };
+  const outcome = outcomeOf(findings, program.settings);
   const user = {
     id: subject.id,
     clientId: program.clientId,
     programId: program.id,
     clientUserId: cmd.clientUserId,
     version: 1,
-    status: outcomeOf(findings, program.settings),
+    status: outcome.status,
+    statusReason: outcome.reason,
+    statusSince: checked.givenAt,
     identityDigest: checked.digests[0]!,
     blockingKeys: checked.keys,
     createdAt: checked.givenAt,
@@ -119,6 +122,7 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
     beaconUserId: user.id,
     version: 1,
     status: user.status,
+    statusReason: user.statusReason,
     identity: checked.sealed,
     auditSource: cmd.actor.source,
     auditDashboardUserId: cmd.actor.dashboardUserId,
@@ -243,7 +247,7 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   };
   const changes = new Changeset(db, now);
   const written = nextVersion(db, changes, current, {
-    status: escalate(current.status, outcomeOf(findings, program.settings)),
+    ...(escalate(current.status, outcomeOf(findings, program.settings)) ?? unchanged(current)),
     digest: checked.digests[0]!,
     keys: checked.keys,
     sealed: checked.sealed,
@@ -270,6 +274,7 @@ export async function reviewBeaconUser(ctx: InProgram, cmd: ReviewBeaconUser): P
   const changes = new Changeset(ctx.db, nowTimestamp());
   const { user, version } = nextVersion(ctx.db, changes, current, {
     status: cmd.status,
+    reason: 'review',
     digest: current.identityDigest,
     keys: current.blockingKeys,
     sealed: current.sealed,
@@ -280,22 +285,28 @@ export async function reviewBeaconUser(ctx: InProgram, cmd: ReviewBeaconUser): P
 }
 
 /** The next version of a user: its status and its identity data, sealed, digested and keyed. */
-export interface NextVersion {
-  status: BeaconUserStatus;
+export interface NextVersion extends StatusDecision {
   digest: string;
   keys: string[];
   sealed: string;
   actor: Actor;
 }
 
+/** The current status and its reason, for a version that does not change them. */
+const unchanged = (current: CurrentUser): StatusDecision => ({ status: current.status, reason: current.statusReason });
+
 /** Adds the next version of a user to `changes`, with USER_STATUS_UPDATED if the status
- * changes. Returns the new state, for the answer. */
+ * changes; the reason and its time change with the status only. Returns the new state, for
+ * the answer. */
 export function nextVersion(db: ShardDb, changes: Changeset, current: CurrentUser, next: NextVersion) {
   const { user: previous } = recordOf(current);
+  const statusChanged = next.status !== previous.status;
   const user = {
     ...previous,
     version: previous.version + 1,
     status: next.status,
+    statusReason: statusChanged ? next.reason : previous.statusReason,
+    statusSince: statusChanged ? changes.now : previous.statusSince,
     identityDigest: next.digest,
     blockingKeys: next.keys,
     updatedAt: changes.now,
@@ -304,19 +315,20 @@ export function nextVersion(db: ShardDb, changes: Changeset, current: CurrentUse
     beaconUserId: user.id,
     version: user.version,
     status: next.status,
+    statusReason: user.statusReason,
     identity: next.sealed,
     auditSource: next.actor.source,
     auditDashboardUserId: next.actor.dashboardUserId,
     createdAt: changes.now,
   };
   changes.add(...versionStatements(db, user, version));
-  if (next.status !== previous.status) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
+  if (statusChanged) changes.event(user.clientId, { webhook_code: 'USER_STATUS_UPDATED', beacon_user_id: user.id });
   return { user, version };
 }
 
 /** A status-only next version: the identity, its digest and keys stay. */
-export function nextStatus(db: ShardDb, changes: Changeset, current: CurrentUser, status: BeaconUserStatus, actor: Actor) {
-  return nextVersion(db, changes, current, { status, digest: current.identityDigest, keys: current.blockingKeys, sealed: current.sealed, actor });
+export function nextStatus(db: ShardDb, changes: Changeset, current: CurrentUser, decision: StatusDecision, actor: Actor) {
+  return nextVersion(db, changes, current, { ...decision, digest: current.identityDigest, keys: current.blockingKeys, sealed: current.sealed, actor });
 }
 
 async function viewOf(ctx: InProgram, record: BeaconUserRecord): Promise<BeaconUserView> {

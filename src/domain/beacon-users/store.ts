@@ -30,7 +30,16 @@ export type CurrentUser = BeaconUserRow & {
 export function recordOf({ sealed, auditSource, auditDashboardUserId, versionCreatedAt, ...user }: CurrentUser): BeaconUserRecord {
   return {
     user,
-    version: { beaconUserId: user.id, version: user.version, status: user.status, identity: sealed, auditSource, auditDashboardUserId, createdAt: versionCreatedAt },
+    version: {
+      beaconUserId: user.id,
+      version: user.version,
+      status: user.status,
+      statusReason: user.statusReason,
+      identity: sealed,
+      auditSource,
+      auditDashboardUserId,
+      createdAt: versionCreatedAt,
+    },
   };
 }
 
@@ -111,7 +120,15 @@ export function versionStatements(db: ShardDb, user: BeaconUserRow, version: Bea
   if (version.version === 1) return [insertVersion, db.insert(beaconUsers).values(user)] as const;
   const updateUser = db
     .update(beaconUsers)
-    .set({ version: user.version, status: user.status, identityDigest: user.identityDigest, blockingKeys: user.blockingKeys, updatedAt: user.updatedAt })
+    .set({
+      version: user.version,
+      status: user.status,
+      statusReason: user.statusReason,
+      statusSince: user.statusSince,
+      identityDigest: user.identityDigest,
+      blockingKeys: user.blockingKeys,
+      updatedAt: user.updatedAt,
+    })
     .where(and(eq(beaconUsers.id, user.id), eq(beaconUsers.version, version.version - 1)));
   return [insertVersion, updateUser] as const;
 }

@@ -1,4 +1,4 @@
-/** The three checks of PRODUCT.md §5.2 on every create and update of a Beacon User:
+/** The three checks of docs/product.md §5.2 on every create and update of a Beacon User:
  *  1. duplicates — other users of the program that satisfy a program duplicate rule (or, where
  *     the program decides duplicates by weight, whose match weight reaches its threshold);
  *  2. own reports — active reports of this client (any program) whose match weight reaches

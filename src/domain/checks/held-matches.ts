@@ -1,4 +1,4 @@
-/** Repeated matches of one reported person into one member are bounded (PRODUCT.md §9,
+/** Repeated matches of one reported person into one member are bounded (docs/product.md §9,
  * docs/security.md). A member that knows part of a reported person's identity could create
  * users that vary the rest and read which variants match; so a member receives at most
  * SYNDICATIONS_PER_REPORTED_USER syndications of one reported user (another member's
@@ -11,7 +11,8 @@
  * writing program's Durable Object (checks 2 and 3 and the fan-out alike): one round trip
  * for all the matches of a write. A write that fails after taking its slot loses the slot,
  * so the bound errs on the side of holding. */
-import { and, desc, eq, getTableColumns, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { control, userShard, type ControlDb, type Storage } from '../../db';
 import { errors } from '../../errors';
 import { listPage, PAGE_SIZE } from '../../lib/cursor';
@@ -19,7 +20,8 @@ import { newId } from '../../lib/ids';
 import { nowTimestamp } from '../../lib/time';
 import { toReportSyndicationAnalysis } from '../../matching/compare';
 import type { Secrets } from '../../secrets';
-import type { HeldMatchStatus } from '../../vocabulary';
+import type { HeldMatchReason, HeldMatchStatus } from '../../vocabulary';
+import { disabledClientIds } from '../clients';
 import { findProgramPlace } from '../directory';
 import { shownAnalysis, type ReportFinding, type Subject } from './findings';
 
@@ -40,21 +42,39 @@ const isNewNetworkMatch = ({ subject, finding }: NetworkMatch) => finding.supers
 
 const pair = (reportedUserId: string, clientId: string) => and(eq(networkMatchCounts.reportedUserId, reportedUserId), eq(networkMatchCounts.clientId, clientId));
 
-/** Whether each match may become a syndication: its own report's, and one that brings an
- * existing syndication up to date, always; a new match of another member's report if it
- * takes a slot. The others are held. One control-database batch, only when there is a new
- * match of another member's report. */
+/** Whether each match may become a syndication: one that brings an existing syndication up
+ * to date, always; a new one is held while the reporting or the receiving member is disabled
+ * (`client_disabled`), and a new match of another member's report if it takes no slot
+ * (`bound`). One control-database batch, only when there is a new match. */
 export async function admitNetworkMatches(storage: Storage, matches: NetworkMatch[]): Promise<boolean[]> {
   const admitted = matches.map(() => true);
-  const fresh = matches.flatMap((match, i) => (isNewNetworkMatch(match) ? [i] : []));
-  if (!fresh.length) return admitted;
+  if (!matches.some(({ finding }) => finding.supersedes === null)) return admitted;
+  const disabled = await disabledClientIds(storage);
   const db = storage.control;
   const now = nowTimestamp();
-  // For each match in turn, in one transaction: held if the pair is already at the bound,
-  // then a slot taken if it is not (a later match of the same pair sees the earlier's slot).
-  const statements = fresh.flatMap((i) => [holdIfFull(db, matches[i]!, now), takeSlot(db, matches[i]!, now)]);
-  const results = (await db.batch(statements as [(typeof statements)[number]])) as unknown[][];
-  fresh.forEach((i, j) => (admitted[i] = results[2 * j + 1]!.length > 0));
+  // For each match in turn, in one transaction: held if a member is disabled; else, for
+  // another member's report, held if the pair is already at the bound, then a slot taken if
+  // it is not (a later match of the same pair sees the earlier's slot).
+  const statements: BatchItem<'sqlite'>[] = [];
+  const slots = new Map<number, number>();
+  for (const [i, match] of matches.entries()) {
+    if (match.finding.supersedes !== null) continue;
+    if (disabled.has(match.subject.clientId) || disabled.has(match.finding.report.clientId)) {
+      statements.push(
+        db
+          .insert(heldMatches)
+          .values(heldRow(match, 'client_disabled', now))
+          .onConflictDoNothing(),
+      );
+      admitted[i] = false;
+    } else if (isNewNetworkMatch(match)) {
+      statements.push(holdIfFull(db, match, now));
+      slots.set(i, statements.push(takeSlot(db, pairOf(match), now)) - 1);
+    }
+  }
+  if (!statements.length) return admitted;
+  const results = (await db.batch(statements as [BatchItem<'sqlite'>])) as unknown[][];
+  for (const [i, statement] of slots) admitted[i] = results[statement]!.length > 0;
   return admitted;
 }
 
@@ -67,10 +87,19 @@ export async function admitFindings(storage: Storage, subject: NetworkMatch['sub
   return findings.filter((_, i) => admitted[i]);
 }
 
-function takeSlot(db: ControlDb, { subject, finding }: NetworkMatch, now: string) {
+/** A reported user and a receiving member, whose syndications are counted. */
+type CountedPair = Pick<HeldMatch, 'reportedUserId' | 'reportClientId' | 'clientId'>;
+
+const pairOf = ({ subject, finding }: NetworkMatch): CountedPair => ({
+  reportedUserId: finding.report.beaconUserId,
+  reportClientId: finding.report.clientId,
+  clientId: subject.clientId,
+});
+
+function takeSlot(db: ControlDb, { reportedUserId, reportClientId, clientId }: CountedPair, now: string) {
   return db
     .insert(networkMatchCounts)
-    .values({ reportedUserId: finding.report.beaconUserId, reportClientId: finding.report.clientId, clientId: subject.clientId, syndications: 1, createdAt: now, updatedAt: now })
+    .values({ reportedUserId, reportClientId, clientId, syndications: 1, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: [networkMatchCounts.reportedUserId, networkMatchCounts.clientId],
       set: { syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: now },
@@ -79,10 +108,9 @@ function takeSlot(db: ControlDb, { subject, finding }: NetworkMatch, now: string
     .returning({ syndications: networkMatchCounts.syndications });
 }
 
-/** Records the match as held if its pair has no slot left (once per reported user and user). */
-function holdIfFull(db: ControlDb, { subject, finding }: NetworkMatch, now: string) {
-  const row: Record<keyof HeldMatch, unknown> = {
-    seq: null,
+/** The held match a match would be. */
+function heldRow({ subject, finding }: NetworkMatch, reason: HeldMatchReason, now: string) {
+  return {
     id: newId('heldMatch'),
     clientId: subject.clientId,
     programId: subject.programId,
@@ -91,14 +119,22 @@ function holdIfFull(db: ControlDb, { subject, finding }: NetworkMatch, now: stri
     reportClientId: finding.report.clientId,
     reportProgramId: finding.report.programId,
     reportedUserId: finding.report.beaconUserId,
-    analysis: JSON.stringify(toReportSyndicationAnalysis(finding.analysis)),
-    shownAnalysis: JSON.stringify(shownAnalysis(subject, finding)),
-    status: 'held' satisfies HeldMatchStatus,
+    analysis: toReportSyndicationAnalysis(finding.analysis),
+    shownAnalysis: shownAnalysis(subject, finding) as Record<string, unknown>,
+    status: 'held' as const,
+    reason,
     createdAt: now,
     resolvedAt: null,
   };
+}
+
+/** Records the match as held if its pair has no slot left (once per reported user and user). */
+function holdIfFull(db: ControlDb, match: NetworkMatch, now: string) {
+  const { subject, finding } = match;
+  const held = heldRow(match, 'bound', now);
+  const row: Record<string, unknown> = { ...held, seq: null, analysis: JSON.stringify(held.analysis), shownAnalysis: JSON.stringify(held.shownAnalysis) };
   // INSERT … SELECT the values FROM the pair's count row, which exists at the bound or not at all.
-  const values = Object.fromEntries(Object.keys(getTableColumns(heldMatches)).map((column) => [column, sql`${row[column as keyof HeldMatch]}`.as(column)]));
+  const values = Object.fromEntries(Object.keys(getTableColumns(heldMatches)).map((column) => [column, sql`${row[column]}`.as(column)]));
   return db
     .insert(heldMatches)
     .select(
@@ -118,6 +154,7 @@ export function heldMatchView(held: HeldMatch) {
   return {
     id: held.id,
     status: held.status,
+    reason: held.reason,
     client_id: held.clientId,
     program_id: held.programId,
     beacon_user_id: held.beaconUserId,
@@ -193,12 +230,18 @@ export async function findHeldMatch(storage: Storage, heldMatchId: string): Prom
 
 const refuseResolved = (held: HeldMatch) => errors.refused(`only a held match can be released or dismissed; held match ${held.id} is ${held.status}`);
 
-/** A held match the operator may release: still held, of a report still active (a deleted
- * report matches nothing any more). Read in the receiving program's Durable Object, so that
- * two releases of one match are one. */
+/** A held match that may be released: still held, of a report still active (a deleted
+ * report matches nothing any more), and if held for a disabled member, with both members
+ * enabled. Read in the receiving program's Durable Object, so that two releases of one
+ * match are one. */
 export async function heldMatchToRelease(storage: Storage, heldMatchId: string): Promise<HeldMatch> {
   const held = await findHeldMatch(storage, heldMatchId);
   if (held.status !== 'held') throw refuseResolved(held);
+  if (held.reason === 'client_disabled') {
+    const disabled = await disabledClientIds(storage);
+    const off = [held.reportClientId, held.clientId].find((id) => disabled.has(id));
+    if (off) throw errors.refused(`client ${off} is disabled: held match ${held.id} is released when it is enabled again`);
+  }
   const { shard } = await findProgramPlace(storage, held.reportProgramId);
   const report = await storage
     .userShard(shard)
@@ -210,22 +253,50 @@ export async function heldMatchToRelease(storage: Storage, heldMatchId: string):
   return held;
 }
 
-/** After a released match's syndication is written: the match is released, and it counts
- * as one of the pair's syndications (the operator may go past the bound). */
-export async function markReleased(storage: Storage, held: HeldMatch): Promise<HeldMatch> {
+/** A match held for a disabled member, now that both are enabled, is admitted as a new
+ * match would be: its own report's at once, another member's if it takes a slot — if not,
+ * it stays held, now for the bound. */
+export async function admitEnabledMatch(storage: Storage, held: HeldMatch): Promise<boolean> {
+  if (held.reportClientId === held.clientId) return true;
+  const [slot] = await storage.control.batch([takeSlot(storage.control, held, nowTimestamp())]);
+  if (slot.length) return true;
+  await storage.control.update(heldMatches).set({ reason: 'bound' }).where(eq(heldMatches.id, held.id));
+  return false;
+}
+
+/** After a released match's syndication is written: the match is released. Released by the
+ * operator, it counts as one of the pair's syndications (the operator may go past the
+ * bound); admitted on a member's enabling, it has taken its slot already. */
+export async function markReleased(storage: Storage, held: HeldMatch, by: HeldMatchRelease): Promise<HeldMatch> {
   const resolvedAt = nowTimestamp();
   const db = storage.control;
-  await db.batch([
-    db
-      .update(heldMatches)
-      .set({ status: 'released', resolvedAt })
-      .where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held'))),
-    db
-      .update(networkMatchCounts)
-      .set({ syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: resolvedAt })
-      .where(pair(held.reportedUserId, held.clientId)),
-  ]);
+  const release = db
+    .update(heldMatches)
+    .set({ status: 'released', resolvedAt })
+    .where(and(eq(heldMatches.id, held.id), eq(heldMatches.status, 'held')));
+  const count = db
+    .update(networkMatchCounts)
+    .set({ syndications: sql`${networkMatchCounts.syndications} + 1`, updatedAt: resolvedAt })
+    .where(pair(held.reportedUserId, held.clientId));
+  await (by === 'operator' ? db.batch([release, count]) : release);
   return { ...held, status: 'released', resolvedAt };
+}
+
+/** Who releases a held match: the operator, or the network when a disabled member is enabled again. */
+export type HeldMatchRelease = 'operator' | 'member_enabled';
+
+/** A member enabled again: its matches held while it (or the other side) was disabled, a
+ * page at a time after `afterSeq`, as sides: each is released by the receiving program. */
+export async function heldForDisabledClient(storage: Storage, clientId: string, afterSeq: number, limit: number): Promise<HeldMatch[]> {
+  const side = (column: 'clientId' | 'reportClientId') =>
+    storage.control
+      .select()
+      .from(heldMatches)
+      .where(and(eq(heldMatches[column], clientId), eq(heldMatches.status, 'held'), eq(heldMatches.reason, 'client_disabled'), gt(heldMatches.seq, afterSeq)))
+      .orderBy(asc(heldMatches.seq))
+      .limit(limit);
+  const [mine, theirs] = await storage.control.batch([side('clientId'), side('reportClientId')]);
+  return [...new Map([...mine, ...theirs].map((held) => [held.seq, held])).values()].sort((a, b) => a.seq - b.seq).slice(0, limit);
 }
 
 /** `/admin/network/held_match/dismiss`: the operator decides the match reaches no one. */

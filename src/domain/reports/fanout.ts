@@ -1,4 +1,4 @@
-/** The network fan-out of a new report (PRODUCT.md §5.4, §7): every user of every other
+/** The network fan-out of a new report (docs/product.md §5.4, §7): every user of every other
  * client whose identity matches the reported one gets a syndication and, where its program
  * flags network fraud, moves from cleared to pending_review.
  *
@@ -27,7 +27,7 @@ import { openIdentity, selectCurrentUsers, type CurrentUser } from '../beacon-us
 import { FANOUT_PAGE, indexKeys, pairTermCounts, selectKeyCounts, selectKeyWalk, type KeyFields, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
 import { knownSyndications, recordSyndication, selectSyndicationsOf, shownAnalysis, type ShownAnalysis, type Syndication } from '../checks/findings';
-import { admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type NetworkMatch } from '../checks/held-matches';
+import { admitEnabledMatch, admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type HeldMatchRelease, type NetworkMatch } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import { findProgramPlace } from '../directory';
 import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
@@ -169,15 +169,17 @@ export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport
 function syndicate(ctx: InProgram, changes: Changeset, user: CurrentUser, syndication: Syndication): void {
   recordSyndication(ctx.db, changes, user, syndication);
   // The same outcome as check 3 at creation, and it only ever raises the status.
-  const status = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [syndication] }, ctx.program.settings));
-  if (status !== user.status) nextStatus(ctx.db, changes, user, status, SYSTEM);
+  const raised = escalate(user.status, outcomeOf({ duplicates: [], ownReports: [], networkReports: [syndication] }, ctx.program.settings));
+  if (raised) nextStatus(ctx.db, changes, user, raised, SYSTEM);
 }
 
-/** In the receiving program's Durable Object: the operator releases a held match into the
- * syndication it would have been (`/admin/network/held_match/release`). */
-export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
+/** In the receiving program's Durable Object: a held match released into the syndication it
+ * would have been — by the operator (`/admin/network/held_match/release`), or when a member
+ * held for being disabled is enabled again (within the bound, as a new match). */
+export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string, by: HeldMatchRelease) {
   const { db } = ctx;
   const held = await heldMatchToRelease(ctx.storage, heldMatchId);
+  if (by === 'member_enabled' && !(await admitEnabledMatch(ctx.storage, held))) return heldMatchView({ ...held, reason: 'bound' });
   const [[user], syndications] = await db.batch([
     selectCurrentUsers(db, and(eq(userShard.beaconUsers.id, held.beaconUserId), eq(userShard.beaconUsers.programId, ctx.program.id))),
     selectSyndicationsOf(db, [held.beaconUserId]),
@@ -188,7 +190,7 @@ export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string) {
   const changes = new Changeset(db, nowTimestamp());
   syndicate(ctx, changes, user, { report, shown: held.shownAnalysis as ShownAnalysis, weight: null, supersedes });
   await ctx.commit(changes);
-  return heldMatchView(await markReleased(ctx.storage, held));
+  return heldMatchView(await markReleased(ctx.storage, held, by));
 }
 
 /** (program, user) order, the order of the index the walk reads. */

@@ -1,4 +1,4 @@
-/** The network index of active reports (PRODUCT.md §7): each report's blocking keys in the
+/** The network index of active reports (docs/product.md §7): each report's blocking keys in the
  * index shard of each key, with what a check needs to compare against it. Checks 2 and 3
  * read it before the program's Durable Object, with one read per index shard touched; a
  * report's own batch commits first in its user shard, and its program's Durable Object then

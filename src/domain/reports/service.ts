@@ -39,7 +39,7 @@ function sameReport(report: ReportRow, cmd: CreateReport): boolean {
   return report.type === cmd.type && report.fraudDate === cmd.fraudDate && JSON.stringify(report.fraudAmount ?? null) === JSON.stringify(cmd.fraudAmount);
 }
 
-/** Reports a user (PRODUCT.md §5.4). One batch: the report, REPORT_CREATED, and the user
+/** Reports a user (docs/product.md §5.4). One batch: the report, REPORT_CREATED, and the user
  * `rejected` by the system. Then the network index and the fan-out. A create repeated with
  * the same facts while the report is active returns it (a retry whose answer was lost). */
 export async function createReport(ctx: InProgram, cmd: CreateReport) {
@@ -66,6 +66,8 @@ export async function createReport(ctx: InProgram, cmd: CreateReport) {
     eventDate: today(),
     fraudAmount: cmd.fraudAmount,
     ...auditedBy(cmd.actor, now),
+    createdSource: cmd.actor.source,
+    createdDashboardUserId: cmd.actor.dashboardUserId,
     createdAt: now,
     deletedAt: null,
     blockingKeys: current.blockingKeys,
@@ -74,7 +76,7 @@ export async function createReport(ctx: InProgram, cmd: CreateReport) {
   };
   const { seq: _, ...values } = report;
   const changes = new Changeset(db, now).add(db.insert(beaconReports).values(values)).event(program.clientId, { webhook_code: 'REPORT_CREATED', beacon_report_id: report.id });
-  if (current.status !== 'rejected') nextStatus(db, changes, current, 'rejected', SYSTEM);
+  if (current.status !== 'rejected') nextStatus(db, changes, current, { status: 'rejected', reason: 'reported' }, SYSTEM);
   await ctx.commit(changes);
   await publish(ctx, report, current.sealed);
   return reportView(report);

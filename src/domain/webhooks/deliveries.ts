@@ -74,7 +74,7 @@ export async function claimEvents(db: ShardDb, ids: string[], token: string, now
     const row = rows.find((r) => r.id === id);
     if (row?.claimToken === token) {
       result.set(id, { kind: 'claimed', claimed: { id, clientId: row.clientId, event: row.payload as BeaconEvent, handover: row.handover } });
-    } else if (!row || row.status !== 'pending') {
+    } else if (row?.status !== 'pending') {
       result.set(id, { kind: 'settled', status: row?.status ?? 'unknown' });
     } else {
       result.set(id, { kind: 'busy', retryInSeconds: secondsUntil(row.claimedUntil, now) });
@@ -221,15 +221,15 @@ export async function listDeliveries(
     input.cursor,
     await clientShards(storage, clientId),
     (shard, after) => {
-      const { atMost, atBelow, seqBelow } = mergedBounds(shard, after);
+      const { atFrom, atPast, seqPast } = mergedBounds(shard, after);
       const conditions: (SQL | undefined)[] = [eq(webhookEvents.clientId, clientId)];
       if (input.status) conditions.push(eq(webhookEvents.deliveryStatus, input.status));
-      if (atMost !== null) conditions.push(lte(webhookEvents.createdAt, atMost));
-      if (atBelow !== null) {
+      if (atFrom !== null) conditions.push(lte(webhookEvents.createdAt, atFrom));
+      if (atPast !== null) {
         conditions.push(
-          seqBelow === null
-            ? lt(webhookEvents.createdAt, atBelow)
-            : or(lt(webhookEvents.createdAt, atBelow), and(eq(webhookEvents.createdAt, atBelow), lt(webhookEvents.seq, seqBelow))),
+          seqPast === null
+            ? lt(webhookEvents.createdAt, atPast)
+            : or(lt(webhookEvents.createdAt, atPast), and(eq(webhookEvents.createdAt, atPast), lt(webhookEvents.seq, Number(seqPast)))),
         );
       }
       return storage

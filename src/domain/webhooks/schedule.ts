@@ -1,7 +1,7 @@
 import type { Env } from '../../env';
 import { ConfigurationError } from '../../secrets';
 
-/** Plaid's schedule (PRODUCT.md §5.5): the first retry 30 s after a failed attempt, each
+/** Plaid's schedule (docs/product.md §5.5): the first retry 30 s after a failed attempt, each
  * next delay 4× the last, for up to 24 h. */
 export const DEFAULT_BASE_DELAY_SECONDS = 30;
 export const BACKOFF_FACTOR = 4;

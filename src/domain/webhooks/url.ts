@@ -1,4 +1,4 @@
-/** Webhook URLs (PRODUCT.md §5.5): where this network may send a member's webhooks. A URL
+/** Webhook URLs (docs/product.md §5.5): where this network may send a member's webhooks. A URL
  * is checked when it is set and again before every attempt, so these rules are the only
  * gate between a member's input and the network's outbound requests. */
 import ipaddr from 'ipaddr.js';

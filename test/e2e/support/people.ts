@@ -2,6 +2,7 @@
  * family name 8 random letters, each email its own), from a fixed seed. */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { random } from '../../random.ts';
 
 const GIVEN = ['Leslie', 'April', 'Ann', 'Donna', 'Ben', 'Ron', 'Tom', 'Jerry', 'Chris', 'Andy', 'Mark', 'Craig'];
 const CITIES = [
@@ -10,18 +11,6 @@ const CITIES = [
   ['Chicago', 'IL', '60601'],
   ['Denver', 'CO', '80202'],
 ];
-
-/** mulberry32: a small seeded generator, so a file can be made again identically. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const HEADER =
   'client_user_id,given_name,family_name,date_of_birth,email_address,phone_number,street,street2,city,region,postal_code,country,id_type,id_value,ip_address,accounts';

@@ -5,19 +5,8 @@ import { blockingKeys } from '../../src/matching/blocking-keys';
 import { compareIdentities, normaliseIdentity } from '../../src/matching/compare';
 import { editDistance, fold, MAX_TEXT_LENGTH, MAX_TEXT_WORDS, words } from '../../src/matching/text';
 import { BeaconUserRequestData } from '../../src/schemas/beacon-user';
+import { random } from '../random';
 import { leslie } from './support/matching';
-
-/** A small deterministic generator (mulberry32), so failures are repeatable. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The edit distances callers ask about: one or two edits (names, streets, email). */
 const BOUNDS = [1, 2];

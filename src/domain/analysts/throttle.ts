@@ -1,0 +1,69 @@
+/** Slowing down repeated failed sign-ins (docs/product.md §8), counted in the control database per
+ * account (by the digest of the email given, whether or not it has an account, so that the
+ * answer says nothing about which do) and per source address (by its digest). Within a
+ * window of FAILURE_WINDOW_MS, from a key's `threshold`-th failure on, each further attempt
+ * waits: 1 minute, then twice as long after each further failure, up to an hour. A refused
+ * attempt is not checked at all (no password hash is computed for it), and a success clears
+ * the account's count. */
+import { eq, sql } from 'drizzle-orm';
+import { control, type Storage } from '../../db';
+import { timestampAt } from '../../lib/time';
+
+const { signInThrottles } = control;
+
+export const FAILURE_WINDOW_MS = 15 * 60_000;
+const FIRST_WAIT_MS = 60_000;
+const LONGEST_WAIT_MS = 60 * 60_000;
+
+/** A counted key and the failures it takes before attempts wait. */
+export interface ThrottleKey {
+  key: string;
+  threshold: number;
+}
+
+/** Five wrong tries per account, twenty per address (an office behind one address). */
+export const ACCOUNT_THRESHOLD = 5;
+export const ADDRESS_THRESHOLD = 20;
+
+/** Seconds until the first of `keys` allows an attempt again, or null when all do. */
+export async function waitBeforeSignIn(storage: Storage, keys: ThrottleKey[], now = Date.now()): Promise<number | null> {
+  const rows = await Promise.all(
+    keys.map(async (k) => (await storage.control.select({ blockedUntil: signInThrottles.blockedUntil }).from(signInThrottles).where(eq(signInThrottles.key, k.key)).all())[0]),
+  );
+  const until = Math.max(...rows.map((r) => (r?.blockedUntil ? Date.parse(r.blockedUntil) : 0)));
+  return until > now ? Math.ceil((until - now) / 1000) : null;
+}
+
+/** Counts a failed attempt against each key. */
+export async function recordSignInFailure(storage: Storage, keys: ThrottleKey[], now = Date.now()): Promise<void> {
+  const at = timestampAt(now);
+  const windowStart = timestampAt(now - FAILURE_WINDOW_MS);
+  for (const { key, threshold } of keys) {
+    // A window that has passed starts again at this failure.
+    const stale = sql`${signInThrottles.windowStartedAt} < ${windowStart}`;
+    const [row] = await storage.control
+      .insert(signInThrottles)
+      .values({ key, failures: 1, windowStartedAt: at })
+      .onConflictDoUpdate({
+        target: signInThrottles.key,
+        set: {
+          failures: sql`CASE WHEN ${stale} THEN 1 ELSE ${signInThrottles.failures} + 1 END`,
+          windowStartedAt: sql`CASE WHEN ${stale} THEN ${at} ELSE ${signInThrottles.windowStartedAt} END`,
+        },
+      })
+      .returning({ failures: signInThrottles.failures })
+      .all();
+    const beyond = (row?.failures ?? 0) - threshold;
+    if (beyond >= 0) {
+      const wait = Math.min(FIRST_WAIT_MS * 2 ** beyond, LONGEST_WAIT_MS);
+      await storage.control
+        .update(signInThrottles)
+        .set({ blockedUntil: timestampAt(now + wait) })
+        .where(eq(signInThrottles.key, key));
+    }
+  }
+}
+
+export async function clearSignInFailures(storage: Storage, key: ThrottleKey): Promise<void> {
+  await storage.control.delete(signInThrottles).where(eq(signInThrottles.key, key.key));
+}
