@@ -24,7 +24,11 @@ export type RecordKind =
   /** Another person on the anchor's office network (same IP). */
   | 'coworker'
   /** One of several people with a very common name (John Smith), each with their own birth date. */
-  | 'common_name';
+  | 'common_name'
+  /** A reported fraudster coming back disguised: the same person with one digit (one
+   * character of the email) changed in every identifier — birth date, phone, email, id
+   * number, account numbers; name and address as before. */
+  | 'disguised';
 
 export const HARD_NEGATIVE_KINDS: readonly RecordKind[] = ['relative', 'twin', 'namesake_relative', 'namesake', 'coworker', 'common_name'];
 
@@ -49,6 +53,10 @@ export interface GenerateOptions {
   reentryRate?: number;
   /** Hard negatives per person (default 0.2). */
   hardNegativeRate?: number;
+  /** Disguised re-entries per person (default 0.02). They are drawn from a random stream of
+   * their own and inserted into the shuffled records, so the other records, and their order,
+   * do not depend on this rate. */
+  disguiseRate?: number;
   /** Reference date for birth dates and `added_at` (default 2025-01-01). */
   refDate?: string;
 }
@@ -225,8 +233,8 @@ class Generator {
     return `p${String(this.nextPerson++).padStart(6, '0')}`;
   }
 
-  record(person: { id: string }, kind: RecordKind, identity: Identity, corruptions: string[] = [], anchor: string | null = null): LabelledRecord {
-    return { id: `r${String(this.nextRecord++).padStart(6, '0')}`, personId: person.id, kind, corruptions, anchorPersonId: anchor, identity };
+  record(person: { id: string }, kind: RecordKind, identity: Identity, corruptions: string[] = [], anchor: string | null = null, prefix = 'r'): LabelledRecord {
+    return { id: `${prefix}${String(this.nextRecord++).padStart(6, '0')}`, personId: person.id, kind, corruptions, anchorPersonId: anchor, identity };
   }
 
   // ---- Fields ----
@@ -490,6 +498,34 @@ class Generator {
     return this.record(person, 'reentry', id, applied);
   }
 
+  /** One digit of a digit string changed (at a position from `from`), still a digit string. */
+  digitSlip(value: string, from = 0): string {
+    const positions = [...value].map((c, i) => (i >= from && /\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+    if (positions.length === 0) return value;
+    const i = this.pick(positions);
+    const chars = [...value];
+    chars[i] = String((Number(chars[i]) + this.f.number.int({ min: 1, max: 9 })) % 10);
+    return chars.join('');
+  }
+
+  /** `person` disguised: one slip in every identifier (see RecordKind 'disguised'). */
+  disguise(person: Person): LabelledRecord {
+    const id: Identity = structuredClone(person.identity);
+    if (id.date_of_birth) id.date_of_birth = this.dateTypo(id.date_of_birth);
+    if (id.phone_number) id.phone_number = this.digitSlip(id.phone_number, id.phone_number.length - 4);
+    if (id.email_address) {
+      const at = id.email_address.lastIndexOf('@');
+      const local = id.email_address.slice(0, at);
+      const i = this.f.number.int({ min: 1, max: Math.max(1, local.length - 1) });
+      const c = local[i] ?? 'a';
+      const replacement = /\d/.test(c) ? String((Number(c) + 1) % 10) : this.pick([...(KEYBOARD_NEIGHBOURS[c] ?? 'x')]);
+      id.email_address = local.slice(0, i) + replacement + local.slice(i + 1) + id.email_address.slice(at);
+    }
+    if (id.id_number && /\d/.test(id.id_number.value)) id.id_number = { ...id.id_number, value: this.digitSlip(id.id_number.value) };
+    id.depository_accounts = id.depository_accounts.map((a) => ({ ...a, account_number: this.digitSlip(a.account_number, 1) }));
+    return this.record(person, 'disguised', id, ['disguised'], null, 'd');
+  }
+
   sameNetwork(ip: string | null): string | null {
     if (!ip || ip.includes(':')) return ip;
     return `${ip.split('.').slice(0, 3).join('.')}.${this.f.number.int({ min: 1, max: 254 })}`;
@@ -721,6 +757,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const full: Required<GenerateOptions> = {
     reentryRate: 0.3,
     hardNegativeRate: 0.2,
+    disguiseRate: 0.02,
     refDate: '2025-01-01T00:00:00.000Z',
     ...options,
   };
@@ -748,5 +785,12 @@ export function generateDataset(options: GenerateOptions): Dataset {
     records.push(g.reentry(p));
     if (g.chance(0.2)) records.push(g.reentry(p));
   }
-  return { records: g.f.helpers.shuffle(records), options: full };
+  const shuffled = g.f.helpers.shuffle(records);
+  // Disguised comebacks, from their own stream, each at a random place in the order.
+  const d = new Generator({ ...full, seed: full.seed + 1_000_003 });
+  for (const p of people) {
+    if (!d.chance(full.disguiseRate)) continue;
+    shuffled.splice(d.f.number.int({ min: 0, max: shuffled.length }), 0, d.disguise(p));
+  }
+  return { records: shuffled, options: full };
 }

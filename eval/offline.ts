@@ -1,18 +1,21 @@
 /**
  * Offline evaluation of the matching engine: no API, no storage. Records from the labelled
  * generator are inserted one by one into an in-memory blocking index; each insert is a
- * duplicate check (candidates by shared keys → compare → rules), as the program's Durable
- * Object does it.
+ * check (candidates by shared keys → compare → decide), as the program's Durable Object does
+ * it. Every compared pair is decided four ways, side by side: duplicates by the default rules
+ * and by weight (a program's weighted setting), the network by its rules (before issue 12) and
+ * by weight with its guards (now).
  *
- *   npm run eval:matching:offline -- [--people 10000] [--seed 1] [--examples 5] [--json]
+ *   npm run eval:matching:offline -- [--people 10000] [--seed 1] [--disguise-rate 0.02] [--examples 5] [--json] [--sweep]
  */
 import { parseArgs } from 'node:util';
 import { blockingKeysOf, MAX_BLOCKING_KEYS } from '../src/matching/blocking-keys';
-import type { MatchRule } from '../src/matching/codes';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, type NormalisedIdentity } from '../src/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
+import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, NETWORK_THRESHOLD } from '../src/matching/weights';
 import { DEFAULT_DUPLICATE_RULES } from './default-rules';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
+import { comparedPairs, pairKey, truePairsOf, type ComparedPair } from './pairs';
 
 const { values: args } = parseArgs({
   options: {
@@ -20,13 +23,14 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     examples: { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
+    'disguise-rate': { type: 'string', default: '0.02' },
   },
 });
 const people = Number(args.people);
 const seed = Number(args.seed);
 const examples = Number(args.examples);
 
-const pairKey = (i: number, j: number) => (i < j ? `${i}:${j}` : `${j}:${i}`);
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function quantile(sorted: number[], q: number): number {
@@ -34,67 +38,78 @@ function quantile(sorted: number[], q: number): number {
 }
 
 const started = performance.now();
-const { records } = generateDataset({ seed, people });
+const { records } = generateDataset({ seed, people, disguiseRate: Number(args['disguise-rate']) });
 const generatedMs = performance.now() - started;
 const normalised: NormalisedIdentity[] = records.map((r) => normaliseIdentity(r.identity));
 const keysOf: string[][] = normalised.map(blockingKeysOf);
 
-// ---- The duplicate checks, in insertion order ----
-const index = new Map<string, number[]>();
-const detected = new Map<string, MatchRule>();
+// ---- The checks, in insertion order ----
 const candidateCounts: number[] = [];
 const checkMs: number[] = [];
-for (let i = 0; i < records.length; i++) {
-  const t0 = performance.now();
-  const keys = blockingKeysOf(normaliseIdentity(records[i]!.identity)); // as the service would, from the identity
-  const candidates = new Set<number>();
-  for (const key of keys) for (const j of index.get(key) ?? []) candidates.add(j);
-  for (const j of candidates) {
-    const rule = matchingRule(compareNormalised(normalised[i]!, normalised[j]!), DEFAULT_DUPLICATE_RULES);
-    if (rule) detected.set(pairKey(i, j), rule);
-  }
-  checkMs.push(performance.now() - t0);
-  candidateCounts.push(candidates.size);
-  for (const key of keys) {
-    const bucket = index.get(key);
-    if (bucket) bucket.push(i);
-    else index.set(key, [i]);
-  }
-}
-
-// ---- Truth: pairs of records of the same person ----
-const byPerson = new Map<string, number[]>();
-records.forEach((r, i) => byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), i]));
-const truePairs = new Set<string>();
-for (const group of byPerson.values()) {
-  for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length; y++) truePairs.add(pairKey(group[x]!, group[y]!));
-}
-let tp = 0;
-const falsePairs: [number, number][] = [];
-for (const key of detected.keys()) {
-  if (truePairs.has(key)) tp++;
-  else falsePairs.push(key.split(':').map(Number) as [number, number]);
-}
-const precision = ratio(tp, detected.size);
-const recall = ratio(tp, truePairs.size);
-const f1 = (2 * precision * recall) / (precision + recall || 1);
-
-// ---- Hard negatives wrongly flagged ----
+const { pairs, index } = comparedPairs(records, normalised, (_, checked, ms) => {
+  checkMs.push(ms);
+  candidateCounts.push(checked.length);
+});
+const truePairs = truePairsOf(records);
 const isHardNegative = (r: LabelledRecord) => HARD_NEGATIVE_KINDS.includes(r.kind);
-const flagged = new Set<number>();
-for (const [i, j] of falsePairs) {
-  flagged.add(i);
-  flagged.add(j);
-}
-const byKind = new Map<string, { total: number; flagged: number }>();
-for (const [i, r] of records.entries()) {
-  const k = byKind.get(r.kind) ?? { total: 0, flagged: 0 };
-  k.total++;
-  if (flagged.has(i)) k.flagged++;
-  byKind.set(r.kind, k);
-}
 const hard = records.map((r, i) => [r, i] as const).filter(([r]) => isHardNegative(r));
-const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
+const KINDS = [...new Set(records.map((r) => r.kind))];
+
+type Decision = (pair: ComparedPair) => boolean;
+const decisions: Record<string, Decision> = {
+  'duplicates, default rules': (p) => matchingRule(p.analysis, DEFAULT_DUPLICATE_RULES) !== null,
+  [`duplicates, weights ≥ ${DEFAULT_DUPLICATE_THRESHOLD}`]: (p) => decides(duplicateWeight(p.analysis, p.counts, DEFAULT_DUPLICATE_THRESHOLD)),
+  'network, rules (before)': (p) => matchingRule(p.analysis, NETWORK_RULES) !== null,
+  [`network, weights ≥ ${NETWORK_THRESHOLD} + guards`]: (p) => decides(matchWeight(p.analysis, p.counts, NETWORK_THRESHOLD)),
+};
+
+/** Precision, recall and F1 of a decision, overall and per kind of record (a pair counts for
+ * each kind of its two records); the false-flag rate: records of a kind in a false pair. */
+function measure(decide: Decision) {
+  const detected = pairs.filter(decide);
+  const correct = detected.filter((p) => truePairs.has(pairKey(p.i, p.j)));
+  const falsePairs = detected.filter((p) => !truePairs.has(pairKey(p.i, p.j)));
+  const flagged = new Set(falsePairs.flatMap((p) => [p.i, p.j]));
+  const score = (tp: number, found: number, all: number) => {
+    const precision = ratio(tp, found);
+    const recall = ratio(tp, all);
+    return { precision, recall, f1: (2 * precision * recall) / (precision + recall || 1) };
+  };
+  const involving = (kind: string, list: Iterable<string>) => [...list].filter((k) => k.split(':').some((x) => records[Number(x)]!.kind === kind)).length;
+  const keysOfPairs = (list: ComparedPair[]) => list.map((p) => pairKey(p.i, p.j));
+  const by_kind = Object.fromEntries(
+    KINDS.map((kind) => {
+      const total = records.filter((r) => r.kind === kind).length;
+      const kindFlagged = records.filter((r, i) => r.kind === kind && flagged.has(i)).length;
+      const found = involving(kind, keysOfPairs(detected));
+      const tp = involving(kind, keysOfPairs(correct));
+      return [
+        kind,
+        {
+          records: total,
+          true_pairs: involving(kind, truePairs),
+          detected: found,
+          correct: tp,
+          ...score(tp, found, involving(kind, truePairs)),
+          flagged: kindFlagged,
+          false_flag_rate: ratio(kindFlagged, total),
+        },
+      ];
+    }),
+  );
+  const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
+  return {
+    detected: detected.length,
+    correct: correct.length,
+    ...score(correct.length, detected.length, truePairs.size),
+    hard_negatives_flagged: hardFlagged,
+    hard_negative_false_flag_rate: ratio(hardFlagged, hard.length),
+    by_kind,
+    falsePairs,
+    missed: [...truePairs].filter((k) => !new Set(keysOfPairs(correct)).has(k)),
+  };
+}
+const results = Object.fromEntries(Object.entries(decisions).map(([name, decide]) => [name, measure(decide)]));
 
 // ---- Blocking recall, against an exact enumeration independent of the keys ----
 // Every rule lists a field whose `partial_match` or `match` implies equality of something
@@ -156,47 +171,64 @@ for (const [key, bucket] of index) {
 
 const sortedMs = [...checkMs].sort((a, b) => a - b);
 const sortedCandidates = [...candidateCounts].sort((a, b) => a - b);
+const strip = ({ falsePairs: _f, missed: _m, ...figures }: ReturnType<typeof measure>) => figures;
 const report = {
   people,
   seed,
   records: records.length,
   hard_negatives: hard.length,
   true_pairs: truePairs.size,
-  detected_pairs: detected.size,
-  precision,
-  recall,
-  f1,
-  hard_negative_false_duplicate_rate: ratio(hardFlagged, hard.length),
+  compared_pairs: pairs.length,
+  decisions: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, strip(r)])),
   blocking_recall: blockingRecall,
   rule_satisfying_pairs: ruleSatisfying.size,
   keys_per_identity: { mean: keyCounts.reduce((a, b) => a + b, 0) / keyCounts.length, max: Math.max(...keyCounts), limit: MAX_BLOCKING_KEYS },
   candidates_per_check: { mean: candidateCounts.reduce((a, b) => a + b, 0) / candidateCounts.length, p99: quantile(sortedCandidates, 0.99), max: sortedCandidates.at(-1) ?? 0 },
   ms_per_check: { mean: checkMs.reduce((a, b) => a + b, 0) / checkMs.length, p50: quantile(sortedMs, 0.5), p99: quantile(sortedMs, 0.99), max: sortedMs.at(-1) ?? 0 },
   largest_key_bucket: Object.fromEntries([...largest].sort()),
-  by_kind: Object.fromEntries([...byKind].map(([k, v]) => [k, { ...v, rate: ratio(v.flagged, v.total) }])),
   generate_ms: generatedMs,
 };
 
 if (args.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  console.log(`Matching, offline — ${people} people (seed ${seed}): ${records.length} records, ${hard.length} hard negatives, ${truePairs.size} true duplicate pairs`);
-  console.log('');
-  console.log('| measure | value |');
-  console.log('| --- | --- |');
-  console.log(`| precision | ${report.precision.toFixed(4)} (${tp} / ${detected.size}) |`);
-  console.log(`| recall | ${report.recall.toFixed(4)} (${tp} / ${truePairs.size}) |`);
-  console.log(`| F1 | ${report.f1.toFixed(4)} |`);
-  console.log(`| hard-negative false-duplicate rate | ${pct(report.hard_negative_false_duplicate_rate)} (${hardFlagged} / ${hard.length}) |`);
-  console.log(`| blocking recall (pairs satisfying a default or network rule that share a key) | ${pct(blockingRecall)} (${shared.size} / ${ruleSatisfying.size}) |`);
-  console.log(`| keys per identity | mean ${report.keys_per_identity.mean.toFixed(1)}, max ${report.keys_per_identity.max} |`);
-  console.log(`| candidates per check | mean ${report.candidates_per_check.mean.toFixed(2)}, p99 ${report.candidates_per_check.p99}, max ${report.candidates_per_check.max} |`);
+  const f4 = (x: number) => x.toFixed(4);
   console.log(
-    `| time per check (keys + lookups + compare + rules) | mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms |`,
+    `Matching, offline — ${people} people (seed ${seed}): ${records.length} records, ${hard.length} hard negatives, ${truePairs.size} true pairs, ${pairs.length} compared pairs`,
   );
   console.log('');
-  console.log('Flagged as a duplicate of another person, by kind of record:');
-  for (const [kind, v] of byKind) console.log(`  ${kind.padEnd(18)} ${String(v.flagged).padStart(5)} / ${String(v.total).padStart(6)}  ${pct(ratio(v.flagged, v.total))}`);
+  console.log('| decision | precision | recall | F1 | hard-negative false-flag rate |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(
+      `| ${name} | ${f4(r.precision)} (${r.correct} / ${r.detected}) | ${f4(r.recall)} (${r.correct} / ${truePairs.size}) | ${f4(r.f1)} | ${pct(r.hard_negative_false_flag_rate)} (${r.hard_negatives_flagged} / ${hard.length}) |`,
+    );
+  }
+  console.log('');
+  console.log('By kind of record (a pair counts for the kind of each of its records): precision / recall / F1 where it has true pairs; records of the kind in a false pair');
+  console.log(`| kind | records | true pairs | ${Object.keys(results).join(' | ')} |`);
+  console.log(
+    `| --- | --- | --- | ${Object.keys(results)
+      .map(() => '---')
+      .join(' | ')} |`,
+  );
+  for (const kind of KINDS) {
+    const cells = Object.values(results).map((r) => {
+      const k = r.by_kind[kind]!;
+      const prf = k.true_pairs ? `P ${f4(k.precision)} R ${f4(k.recall)} F1 ${f4(k.f1)}; ` : `P ${k.detected ? f4(k.precision) : '—'}; `;
+      return `${prf}flagged ${k.flagged} (${pct(k.false_flag_rate)})`;
+    });
+    const any = Object.values(results)[0]!.by_kind[kind]!;
+    console.log(`| ${kind} | ${any.records} | ${any.true_pairs} | ${cells.join(' | ')} |`);
+  }
+  console.log('');
+  console.log(`Blocking recall (pairs satisfying a default or network rule that share a key): ${pct(blockingRecall)} (${shared.size} / ${ruleSatisfying.size})`);
+  console.log(
+    `Keys per identity: mean ${report.keys_per_identity.mean.toFixed(1)}, max ${report.keys_per_identity.max}; candidates per check: mean ${report.candidates_per_check.mean.toFixed(2)}, p99 ${report.candidates_per_check.p99}, max ${report.candidates_per_check.max}`,
+  );
+  console.log(
+    `Time per check (keys, lookups, compare): mean ${report.ms_per_check.mean.toFixed(3)} ms, p50 ${report.ms_per_check.p50.toFixed(3)} ms, p99 ${report.ms_per_check.p99.toFixed(3)} ms`,
+  );
   console.log(
     `Largest key bucket, by kind of key: ${[...largest]
       .sort()
@@ -205,20 +237,36 @@ if (args.json) {
   );
 }
 
+if (args.sweep) {
+  console.log('\nThreshold sweep (weights + guards): threshold, precision, recall, F1, hard negatives flagged');
+  for (let t = 0; t <= 48; t += 4) {
+    const r = measure((p) => decides(matchWeight(p.analysis, p.counts, t)));
+    console.log(`  ${String(t).padStart(3)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  F1 ${r.f1.toFixed(4)}  hard ${r.hard_negatives_flagged}`);
+  }
+}
+
 if (examples > 0) {
-  const show = (title: string, pairs: [number, number][]) => {
+  const show = (title: string, list: [number, number][]) => {
     console.log(`\n${title}`);
-    for (const [i, j] of pairs.slice(0, examples)) {
+    for (const [i, j] of list.slice(0, examples)) {
       const [a, b] = [records[i]!, records[j]!];
-      console.log(`- ${a.kind}${a.corruptions.length ? `(${a.corruptions.join(',')})` : ''} vs ${b.kind}${b.corruptions.length ? `(${b.corruptions.join(',')})` : ''}`);
-      console.log(`  ${JSON.stringify(toMatchSummaryAnalysis(compareNormalised(normalised[i]!, normalised[j]!)))}`);
+      const analysis = compareNormalised(normalised[i]!, normalised[j]!);
+      console.log(
+        `- ${a.kind}${a.corruptions.length ? `(${a.corruptions.join(',')})` : ''} vs ${b.kind}${b.corruptions.length ? `(${b.corruptions.join(',')})` : ''}: weight ${matchWeight(analysis).weight}`,
+      );
+      console.log(`  ${JSON.stringify(toMatchSummaryAnalysis(analysis))}`);
       console.log(`  a: ${JSON.stringify({ ...a.identity, depository_accounts: a.identity.depository_accounts.length })}`);
       console.log(`  b: ${JSON.stringify({ ...b.identity, depository_accounts: b.identity.depository_accounts.length })}`);
     }
   };
-  show('False duplicates:', falsePairs);
-  const missed = [...truePairs].filter((k) => !detected.has(k)).map((k) => k.split(':').map(Number) as [number, number]);
-  show('Missed duplicates:', missed);
-  const unblocked = [...ruleSatisfying].filter((k) => !shared.has(k)).map((k) => k.split(':').map(Number) as [number, number]);
+  const split = (k: string) => k.split(':').map(Number) as [number, number];
+  for (const [name, r] of Object.entries(results)) {
+    show(
+      `False pairs — ${name}:`,
+      r.falsePairs.map((p) => [p.i, p.j]),
+    );
+    show(`Missed pairs — ${name}:`, r.missed.map(split));
+  }
+  const unblocked = [...ruleSatisfying].filter((k) => !shared.has(k)).map(split);
   show('Rule-satisfying pairs that share no key:', unblocked);
 }

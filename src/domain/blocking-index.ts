@@ -8,8 +8,10 @@ import { and, count, desc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
 import { userShard, type ShardDb } from '../db';
 import { keyedDigests, type KeyRing } from '../lib/crypto';
 import { selectCurrentUsers } from './beacon-users/store';
-import { blockingKeysOf } from '../matching/blocking-keys';
+import { fieldBlockingKeysOf, termCountsOf } from '../matching/blocking-keys';
 import type { NormalisedIdentity } from '../matching/compare';
+import type { MatchField } from '../matching/fields';
+import type { TermCounts } from '../matching/weights';
 
 const { blockingKeys, keyCounts, beaconUsers } = userShard;
 
@@ -28,12 +30,32 @@ const DIGEST_CHARS = 22;
 
 /** The keys of an identity under each key of the HMAC ring: `stored`, under the current one,
  * are what the index holds for it from now on; `lookup` adds, during a key rotation, the keys
- * under the previous one, under which rows not yet rotated are still indexed. */
-export async function indexKeys(hmacKey: KeyRing, identity: NormalisedIdentity): Promise<{ stored: string[]; lookup: string[] }> {
-  const perKey = await Promise.all(blockingKeysOf(identity).map((key) => keyedDigests(hmacKey, 'blocking-key', key)));
+ * under the previous one, under which rows not yet rotated are still indexed; `fields`, the
+ * field each lookup key comes from (its count is a term count of match weights). */
+export async function indexKeys(hmacKey: KeyRing, identity: NormalisedIdentity): Promise<{ stored: string[]; lookup: string[]; fields: KeyFields }> {
+  const plain = [...fieldBlockingKeysOf(identity)];
+  const perKey = await Promise.all(plain.map(([key]) => keyedDigests(hmacKey, 'blocking-key', key)));
   const generation = (i: number) => perKey.map((digests) => digests[i]!.slice(0, DIGEST_CHARS));
   const stored = generation(0);
-  return { stored, lookup: hmacKey.previous ? [...stored, ...generation(1)] : stored };
+  const lookup = hmacKey.previous ? [...stored, ...generation(1)] : stored;
+  const fields: KeyFields = {};
+  lookup.forEach((digest, i) => (fields[digest] = plain[i % plain.length]![1]));
+  return { stored, lookup, fields };
+}
+
+/** The field each of an identity's keys (digests) comes from. */
+export type KeyFields = Record<string, MatchField>;
+
+/**
+ * The term counts of a pair (matching/weights.ts): for the keys `shared` by the two sides,
+ * how many users of the program carry each (`counts`, from `selectKeyCounts`), other than
+ * the user being matched (`carriedBy`: its own keys, which the counts include). The same
+ * counts whichever side came first: a user's check and a report's fan-out read them alike.
+ */
+export function pairTermCounts(shared: string[], fields: KeyFields, counts: { key: string; users: number }[], carriedBy: string[] = []): TermCounts {
+  const users = new Map(counts.map((c) => [c.key, c.users]));
+  const own = new Set(carriedBy);
+  return termCountsOf(shared, new Map(Object.entries(fields)), (key) => (users.get(key) ?? 0) - (own.has(key) ? 1 : 0));
 }
 
 /** Moves a user's index entries from `previous` keys to `keys`: only the difference is

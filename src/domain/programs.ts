@@ -8,7 +8,7 @@ import type { Secrets } from '../secrets';
 import type { Client } from './clients';
 import { findProgramPlace, placeProgram, rememberProgramPlace } from './directory';
 import { BEACON_USER_STATUSES, type BeaconUserStatus } from '../vocabulary';
-import { applySettings, DEFAULT_SETTINGS, type ProgramSettingsInput } from '../matching/settings';
+import { applySettings, DEFAULT_SETTINGS, storedSettings, type ProgramSettingsInput } from '../matching/settings';
 
 export type Program = typeof control.programs.$inferSelect;
 
@@ -16,7 +16,7 @@ export function programView(program: Program) {
   return {
     id: program.id,
     name: program.name,
-    settings: program.settings,
+    settings: storedSettings(program.settings),
     created_at: program.createdAt,
     updated_at: program.updatedAt,
   };

@@ -1,11 +1,11 @@
-/** The vocabulary of matching (docs/product.md §5.3, the spec's BeaconMatchSummaryCode). */
+/** The vocabulary of matching (PRODUCT.md §5.3, the spec's BeaconMatchSummaryCode). */
 
 export const MATCH_CODES = ['match', 'partial_match', 'no_match', 'no_data'] as const;
 export type MatchCode = (typeof MATCH_CODES)[number];
 
-/** Fields compared between two identities, in the order of the spec's analysis object. */
-export const MATCH_FIELDS = ['name', 'date_of_birth', 'address', 'email_address', 'phone_number', 'id_number', 'ip_address', 'depository_accounts'] as const;
-export type MatchField = (typeof MATCH_FIELDS)[number];
+/** Fields compared between two identities: the registry's (fields/index.ts). */
+import type { MatchField } from './fields';
+export type { MatchField };
 
 /** The codes a rule may require: the weakest code that still counts. */
 export const RULE_CODES = ['match', 'partial_match'] as const;

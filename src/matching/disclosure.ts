@@ -11,7 +11,8 @@
  *   a member varying one digit of a phone, or giving an SSN's last four against a full one,
  *   would learn the reporter's value digit by digit. */
 import type { MatchCode, MatchField } from './codes';
-import { toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from './compare';
+import { SUMMARY_FIELDS, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity, type SummaryField } from './compare';
+import { hasValue } from './fields';
 
 /** Fields whose near misses a member may see in another member's match. */
 export const PARTIAL_MATCH_SHOWN: ReadonlySet<MatchField> = new Set(['name', 'date_of_birth', 'address']);
@@ -26,15 +27,9 @@ function shown(field: MatchField, code: MatchCode, supplied: boolean): MatchCode
  * compared `a` of `analysis`) against another member's report. */
 export function toNetworkSyndicationAnalysis(analysis: MatchAnalysis, member: NormalisedIdentity) {
   const full = toReportSyndicationAnalysis(analysis);
-  const scalar = (field: Exclude<MatchField, 'depository_accounts'>) => shown(field, full[field], member[field] !== null);
+  const scalar = Object.fromEntries(SUMMARY_FIELDS.map((field) => [field, shown(field, full[field], hasValue(member, field))])) as Record<SummaryField, MatchCode>;
   return {
-    name: scalar('name'),
-    date_of_birth: scalar('date_of_birth'),
-    address: scalar('address'),
-    email_address: scalar('email_address'),
-    phone_number: scalar('phone_number'),
-    id_number: scalar('id_number'),
-    ip_address: scalar('ip_address'),
+    ...scalar,
     depository_accounts: full.depository_accounts.map((account) => ({ ...account, match_status: shown('depository_accounts', account.match_status, true) })),
   };
 }

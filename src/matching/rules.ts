@@ -1,11 +1,8 @@
 /** Rules: which combinations of field codes make two identities the same person. */
-import { MATCH_FIELDS, reaches, type MatchCode, type MatchField, type MatchRule } from './codes';
-import type { MatchAnalysis } from './compare';
+import { reaches, type MatchRule } from './codes';
+import { fieldCode, MATCH_FIELDS, type MatchAnalysis } from './fields';
 
-/** The code of one field in an analysis (accounts: the best account's). */
-export function fieldCode(analysis: MatchAnalysis, field: MatchField): MatchCode {
-  return field === 'depository_accounts' ? analysis.depository_accounts.code : analysis[field];
-}
+export { fieldCode };
 
 /** Every field the rule lists reaches at least the code it asks for (`match` ≥ `partial_match`).
  * A rule that lists no field holds for nothing. */
@@ -26,6 +23,10 @@ export function matchingRule(analysis: MatchAnalysis, rules: readonly MatchRule[
 }
 
 /**
+ * The network's rules before match weights (issue 12): network matching now decides by weight
+ * with guard rules (weights.ts). Kept as the baseline the evaluation measures weights against,
+ * and as the floor of strictness for the duplicate defaults (a unit test).
+ *
  * Deployment-wide rules for matching a user against fraud reports (own and other clients').
  * Stricter than the duplicate defaults: a false hit flags an innocent person at another
  * company, and the network is far larger than one program, so a combination that is rare in

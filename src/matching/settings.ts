@@ -1,16 +1,26 @@
 /** A program's matching settings (docs/product.md §5.3) and their documented defaults. */
 import { z } from 'zod';
-import { MATCH_FIELDS, RULE_CODES, type MatchRule } from './codes';
+import { RULE_CODES, type MatchRule } from './codes';
+import { MATCH_FIELDS } from './fields';
+import { DEFAULT_DUPLICATE_THRESHOLD } from './weights';
 
 export const DuplicateRule = z
   .partialRecord(z.enum(MATCH_FIELDS), z.enum(RULE_CODES))
   .refine((rule) => Object.keys(rule).length > 0, 'a duplicate rule must name at least one field');
+
+/** How a program decides duplicates: its `duplicate_rules` (Plaid's Duplicate Information
+ * Filtering, the default), or the match weight against `duplicate_weight_threshold`
+ * (matching/weights.ts; the rules are then kept but not used). */
+export const DUPLICATE_DECISIONS = ['rules', 'weights'] as const;
+export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
 
 /** Program settings as given on create/update: every key optional. */
 export const ProgramSettingsInput = z.strictObject({
   duplicate_rules: z.array(DuplicateRule).max(20, 'at most 20 duplicate rules').nullish(),
   duplicates_to_pending_review: z.boolean().nullish(),
   flag_network_fraud: z.boolean().nullish(),
+  duplicate_decision: z.enum(DUPLICATE_DECISIONS).nullish(),
+  duplicate_weight_threshold: z.number().min(-20).max(60).nullish(),
 });
 export type ProgramSettingsInput = z.output<typeof ProgramSettingsInput>;
 
@@ -18,6 +28,8 @@ export interface ProgramSettings {
   duplicate_rules: MatchRule[];
   duplicates_to_pending_review: boolean;
   flag_network_fraud: boolean;
+  duplicate_decision: DuplicateDecision;
+  duplicate_weight_threshold: number;
 }
 
 /** Default duplicate rules, each with why it is one: the same person entered twice, with
@@ -45,7 +57,14 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   duplicate_rules: DEFAULT_DUPLICATE_RULES,
   duplicates_to_pending_review: true,
   flag_network_fraud: true,
+  duplicate_decision: 'rules',
+  duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD,
 };
+
+/** Settings as stored: programs created before a setting existed lack it, and have its default. */
+export function storedSettings(stored: Partial<ProgramSettings>): ProgramSettings {
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
 
 /** `input` over `base`: a key given replaces; a key left out or null is kept. */
 export function applySettings(base: ProgramSettings, input: ProgramSettingsInput | null | undefined): ProgramSettings {
@@ -53,5 +72,7 @@ export function applySettings(base: ProgramSettings, input: ProgramSettingsInput
     duplicate_rules: input?.duplicate_rules ?? base.duplicate_rules,
     duplicates_to_pending_review: input?.duplicates_to_pending_review ?? base.duplicates_to_pending_review,
     flag_network_fraud: input?.flag_network_fraud ?? base.flag_network_fraud,
+    duplicate_decision: input?.duplicate_decision ?? base.duplicate_decision ?? DEFAULT_SETTINGS.duplicate_decision,
+    duplicate_weight_threshold: input?.duplicate_weight_threshold ?? base.duplicate_weight_threshold ?? DEFAULT_SETTINGS.duplicate_weight_threshold,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DuplicateRule, ProgramSettingsInput } from '../matching/settings';
+import { DUPLICATE_DECISIONS, DuplicateRule, ProgramSettingsInput } from '../matching/settings';
 import { BeaconUserStatus, Cursor, NextCursor, nonBlank, ObjectId, Timestamp } from './fields';
 
 const ProgramName = nonBlank(100);
@@ -21,6 +21,8 @@ export const ProgramSettings = z.object({
   duplicate_rules: z.array(DuplicateRule),
   duplicates_to_pending_review: z.boolean(),
   flag_network_fraud: z.boolean(),
+  duplicate_decision: z.enum(DUPLICATE_DECISIONS),
+  duplicate_weight_threshold: z.number(),
 });
 
 export const Program = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_FIELDS } from '../../src/matching/codes';
+import { MATCH_FIELDS } from '../../src/matching/fields';
 import { compareIdentities, normaliseIdentity, toReportSyndicationAnalysis } from '../../src/matching/compare';
 import { toNetworkSyndicationAnalysis } from '../../src/matching/disclosure';
 import { leslie } from './support/matching';

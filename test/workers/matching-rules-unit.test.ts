@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/domain/beacon-users/identity';
-import { MATCH_FIELDS, reaches, type MatchRule } from '../../src/matching/codes';
+import { reaches, type MatchRule } from '../../src/matching/codes';
+import { MATCH_FIELDS } from '../../src/matching/fields';
 import { compareIdentities, type MatchAnalysis } from '../../src/matching/compare';
 import { matchingRule, NETWORK_RULES, satisfiesRule } from '../../src/matching/rules';
 import { DEFAULT_DUPLICATE_RULES, DuplicateRule } from '../../src/matching/settings';

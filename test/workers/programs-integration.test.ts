@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DUPLICATE_RULES } from '../../src/matching/settings';
+import { DEFAULT_DUPLICATE_THRESHOLD } from '../../src/matching/weights';
 import { dashboard, expectError, newClient, newProgram } from './support/api';
 
 describe('/dashboard/program/*', () => {
@@ -10,7 +11,13 @@ describe('/dashboard/program/*', () => {
     expect(created.body).toEqual({
       id: expect.stringMatching(/^becprg_[0-9A-Za-z]{14}$/),
       name: 'Onboarding',
-      settings: { duplicate_rules: DEFAULT_DUPLICATE_RULES, duplicates_to_pending_review: true, flag_network_fraud: true },
+      settings: {
+        duplicate_rules: DEFAULT_DUPLICATE_RULES,
+        duplicates_to_pending_review: true,
+        flag_network_fraud: true,
+        duplicate_decision: 'rules',
+        duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD,
+      },
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
       request_id: expect.any(String),
@@ -24,7 +31,13 @@ describe('/dashboard/program/*', () => {
       name: 'Strict',
       settings: { duplicate_rules: rules, flag_network_fraud: false },
     });
-    expect(created.body.settings).toEqual({ duplicate_rules: rules, duplicates_to_pending_review: true, flag_network_fraud: false });
+    expect(created.body.settings).toEqual({
+      duplicate_rules: rules,
+      duplicates_to_pending_review: true,
+      flag_network_fraud: false,
+      duplicate_decision: 'rules',
+      duplicate_weight_threshold: DEFAULT_DUPLICATE_THRESHOLD,
+    });
   });
 
   it('updates the name and individual settings, keeping the others', async () => {
@@ -46,6 +59,8 @@ describe('/dashboard/program/*', () => {
       [{ duplicate_rules: [{}] }, /at least one field/, 'INVALID_FIELD'],
       [{ duplicate_rules: 'all' }, /settings\.duplicate_rules/, 'INVALID_FIELD'],
       [{ flag_network_fraud: 'yes' }, /settings\.flag_network_fraud/, 'INVALID_FIELD'],
+      [{ duplicate_decision: 'vibes' }, /settings\.duplicate_decision/, 'INVALID_FIELD'],
+      [{ duplicate_weight_threshold: 1000 }, /settings\.duplicate_weight_threshold/, 'INVALID_FIELD'],
       [{ autopilot: true }, /settings\.autopilot/, 'UNKNOWN_FIELDS'],
     ];
     for (const [settings, message, code] of cases) {

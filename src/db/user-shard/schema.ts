@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../matching/compare';
+import type { MatchWeight } from '../../matching/weights';
 import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, STATUS_REASONS, WEBHOOK_CODES } from '../../vocabulary';
 import { timestamps } from '../columns';
 
@@ -175,6 +176,9 @@ export const beaconDuplicates = sqliteTable(
     beaconUser2Version: integer('beacon_user2_version').notNull(),
     pair: text('pair').notNull().unique(),
     analysis: text('analysis', { mode: 'json' }).$type<ReturnType<typeof toMatchSummaryAnalysis>>().notNull(),
+    /** The pair's match weight and each field's part in it (matching/weights.ts), on the full
+     * comparison; null for findings recorded before weights. Never shown to members. */
+    matchWeight: text('match_weight', { mode: 'json' }).$type<MatchWeight>(),
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('beacon_duplicates_by_user1').on(t.beaconUser1Id), index('beacon_duplicates_by_user2').on(t.beaconUser2Id)],
@@ -240,6 +244,10 @@ export const reportSyndications = sqliteTable(
     reportProgramId: text('report_program_id').notNull(),
     reportedUserId: text('reported_user_id').notNull(),
     analysis: text('analysis', { mode: 'json' }).$type<ReturnType<typeof toReportSyndicationAnalysis>>().notNull(),
+    /** The match weight that decided it, and each field's part (matching/weights.ts), on the
+     * full comparison: for the operator and the member's own analysts, never in the API's
+     * answers (§9). Null for syndications before weights and for released held matches. */
+    matchWeight: text('match_weight', { mode: 'json' }).$type<MatchWeight>(),
     createdAt: text('created_at').notNull(),
     confirmedAt: text('confirmed_at'),
     confirmedBy: text('confirmed_by'),

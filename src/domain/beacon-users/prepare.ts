@@ -5,7 +5,7 @@
 import type { Storage } from '../../db';
 import type { Secrets } from '../../secrets';
 import { nowTimestamp } from '../../lib/time';
-import { indexKeys } from '../blocking-index';
+import { indexKeys, type KeyFields } from '../blocking-index';
 import { normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
 import { findReportHits, type ReportHit } from '../reports/network-index';
 import { identityDigests, type Identity } from './identity';
@@ -21,6 +21,8 @@ export interface CheckedIdentity {
   keys: string[];
   /** The keys to look up: during a key rotation, also those under the previous key. */
   lookupKeys: string[];
+  /** The field each lookup key comes from: its count weighs an agreement (term counts). */
+  keyFields: KeyFields;
   /** The identity sealed for its user. */
   sealed: string;
   /** Active reports it matches, from the network index. */
@@ -49,7 +51,7 @@ export async function checkIdentity(storage: Storage, secrets: Secrets, beaconUs
   ]);
   const checkedAt = Date.now();
   const hits = await findReportHits(storage, secrets, { id: beaconUserId, identity: normalised, keys: keys.lookup });
-  return { identity, normalised, digests, keys: keys.stored, lookupKeys: keys.lookup, sealed, hits, checkedAt, givenAt };
+  return { identity, normalised, digests, keys: keys.stored, lookupKeys: keys.lookup, keyFields: keys.fields, sealed, hits, checkedAt, givenAt };
 }
 
 /** The same check, read again if it has grown too old to write. */

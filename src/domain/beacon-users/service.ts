@@ -86,12 +86,20 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   }
 
   const { checked } = cmd;
-  const subject: Subject = { id: cmd.beaconUserId, clientId: program.clientId, programId: program.id, version: 1, identity: checked.normalised };
+  const subject: Subject = {
+    id: cmd.beaconUserId,
+    clientId: program.clientId,
+    programId: program.id,
+    version: 1,
+    identity: checked.normalised,
+    keyFields: checked.keyFields,
+    carries: [],
+  };
   const hot = hotKeys(counts);
   const nearby = earlier.filter((w) => w.keys.some((k) => !hot.has(k) && checked.lookupKeys.includes(k))).map((w) => w.candidate);
   const reports = reportFindings(subject, checked.hits, counts, new Map());
   const findings = {
-    duplicates: findDuplicates(subject, [...(await openCandidates(secrets, candidates)), ...nearby], [], program.settings),
+    duplicates: findDuplicates(subject, [...(await openCandidates(secrets, candidates)), ...nearby], [], program.settings, countWithEarlier(counts, earlier)),
     ownReports: reports.ownReports,
     networkReports: await admitFindings(ctx.storage, subject, reports.networkReports),
   };
@@ -123,13 +131,20 @@ async function planCreate(ctx: InProgram, cmd: CreateBeaconUser, [[existing], ca
   changes.add(...versionStatements(db, user, version), ...indexUserStatements(db, user, checked.keys, []));
   recordFindings(db, changes, subject, findings);
   const written: Written = {
-    candidate: { id: user.id, version: 1, identity: checked.normalised },
+    candidate: { id: user.id, version: 1, identity: checked.normalised, keys: checked.keys },
     keys: checked.keys,
     clientUserId: cmd.clientUserId,
     digest: checked.digests[0]!,
     status: user.status,
   };
   return { kind: 'created', user, version, written };
+}
+
+/** The program's key counts as they stand after the users written earlier in the same batch
+ * (read before any of them): the counts a check of each user alone would have read. */
+function countWithEarlier(counts: { key: string; users: number }[], earlier: Written[]): { key: string; users: number }[] {
+  if (earlier.length === 0) return counts;
+  return counts.map((c) => ({ key: c.key, users: c.users + earlier.filter((w) => w.keys.includes(c.key)).length }));
 }
 
 export type Planned =
@@ -215,10 +230,18 @@ export async function updateBeaconUser(ctx: InProgram, cmd: UpdateBeaconUser): P
   }
 
   const now = checked.givenAt;
-  const subject: Subject = { id: current.id, clientId: current.clientId, programId: program.id, version: current.version + 1, identity: checked.normalised };
+  const subject: Subject = {
+    id: current.id,
+    clientId: current.clientId,
+    programId: program.id,
+    version: current.version + 1,
+    identity: checked.normalised,
+    keyFields: checked.keyFields,
+    carries: current.blockingKeys,
+  };
   const reports = reportFindings(subject, checked.hits, counts, knownSyndications(syndications, current.id));
   const findings = {
-    duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings),
+    duplicates: findDuplicates(subject, await openCandidates(secrets, candidates), pairs, program.settings, counts),
     ownReports: reports.ownReports,
     networkReports: await admitFindings(ctx.storage, subject, reports.networkReports),
   };

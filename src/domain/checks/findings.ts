@@ -1,7 +1,11 @@
 /** The three checks of docs/product.md §5.2 on every create and update of a Beacon User:
- *  1. duplicates — other users of the program that satisfy a program duplicate rule;
- *  2. own reports — active reports of this client (any program) that satisfy a network rule;
- *  3. network reports — active reports of other clients that satisfy a network rule.
+ *  1. duplicates — other users of the program that satisfy a program duplicate rule (or, where
+ *     the program decides duplicates by weight, whose match weight reaches its threshold);
+ *  2. own reports — active reports of this client (any program) whose match weight reaches
+ *     the network threshold, no guard holding (matching/weights.ts);
+ *  3. network reports — the same, for active reports of other clients.
+ * Every finding records its weight and each field's part in it. Term counts (how many users
+ * of the program carry an agreed value) come from the key counts the check reads anyway.
  * Checks 2 and 3 read the network index before the program's Durable Object
  * (reports/network-index.ts); inside it, one read batch brings the duplicate candidates and
  * what is already recorded, and one write batch records what is new. A finding is recorded
@@ -11,12 +15,13 @@ import { userShard, type ShardDb } from '../../db';
 import { newId } from '../../lib/ids';
 import type { Secrets } from '../../secrets';
 import { openIdentity, type CurrentUser } from '../beacon-users/store';
-import { hotKeys } from '../blocking-index';
+import { hotKeys, pairTermCounts, type KeyFields } from '../blocking-index';
 import type { Changeset } from '../changeset';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportSyndicationAnalysis, type MatchAnalysis, type NormalisedIdentity } from '../../matching/compare';
 import { toNetworkSyndicationAnalysis } from '../../matching/disclosure';
 import { matchingRule } from '../../matching/rules';
 import type { ProgramSettings } from '../../matching/settings';
+import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, networkWeight, type MatchWeight } from '../../matching/weights';
 import type { IndexedReport, ReportHit } from '../reports/network-index';
 
 const { beaconDuplicates, reportSyndications } = userShard;
@@ -28,16 +33,22 @@ export interface Subject {
   programId: string;
   version: number;
   identity: NormalisedIdentity;
+  /** The field of each of its lookup keys, and the keys the program's counts already count
+   * for it (an update's previous keys; none on create). */
+  keyFields: KeyFields;
+  carries: string[];
 }
 
 export interface DuplicateFinding {
   other: { id: string; version: number };
   analysis: MatchAnalysis;
+  weight: MatchWeight;
 }
 
 export interface ReportFinding {
   report: IndexedReport;
   analysis: MatchAnalysis;
+  weight: MatchWeight;
   /** The user's existing syndication of an earlier report on the same reported user, which
    * this finding brings up to date instead of syndicating again. */
   supersedes: string | null;
@@ -77,28 +88,50 @@ export interface Candidate {
   id: string;
   version: number;
   identity: NormalisedIdentity;
+  /** Its blocking keys: those it shares with the subject weigh the pair's agreements. */
+  keys: string[];
 }
 
 /** Opens candidates read from the shard, for comparing. */
 export function openCandidates(secrets: Secrets, rows: CurrentUser[]): Promise<Candidate[]> {
-  return Promise.all(rows.map(async (row) => ({ id: row.id, version: row.version, identity: normaliseIdentity(await openIdentity(secrets.piiKey, row.id, row.sealed)) })));
+  return Promise.all(
+    rows.map(async (row) => ({ id: row.id, version: row.version, keys: row.blockingKeys, identity: normaliseIdentity(await openIdentity(secrets.piiKey, row.id, row.sealed)) })),
+  );
 }
 
-/** Check 1: candidates of the program that satisfy a duplicate rule and are not yet a
- * recorded pair with the subject. */
-export function findDuplicates(subject: Subject, candidates: Candidate[], recordedPairs: { pair: string }[], settings: ProgramSettings): DuplicateFinding[] {
+/** Check 1: candidates of the program that are duplicates of the subject — by the program's
+ * rules, or by weight where it chose that — and are not yet a recorded pair with it.
+ * `counts`: how many users of the program carry each of the subject's keys. */
+export function findDuplicates(
+  subject: Subject,
+  candidates: Candidate[],
+  recordedPairs: { pair: string }[],
+  settings: ProgramSettings,
+  counts: { key: string; users: number }[],
+): DuplicateFinding[] {
   const recorded = new Set(recordedPairs.map((p) => p.pair));
+  // Settings stored before the weighted decision existed have neither key: rules.
+  const byWeight = settings.duplicate_decision === 'weights';
+  const threshold = settings.duplicate_weight_threshold ?? DEFAULT_DUPLICATE_THRESHOLD;
   return candidates
     .filter((c) => c.id !== subject.id && !recorded.has(pairOf(subject.id, c.id)))
-    .map((c) => ({ other: { id: c.id, version: c.version }, analysis: compareNormalised(subject.identity, c.identity) }))
-    .filter(({ analysis }) => matchingRule(analysis, settings.duplicate_rules));
+    .map((c) => {
+      const analysis = compareNormalised(subject.identity, c.identity);
+      const shared = c.keys.filter((key) => key in subject.keyFields);
+      return {
+        other: { id: c.id, version: c.version },
+        analysis,
+        weight: duplicateWeight(analysis, pairTermCounts(shared, subject.keyFields, counts, subject.carries), threshold),
+      };
+    })
+    .filter(({ analysis, weight }) => (byWeight ? decides(weight) : matchingRule(analysis, settings.duplicate_rules) !== null));
 }
 
 /** Checks 2 and 3, inside the program's Durable Object: the network index's hits that stand
  * in this program (they share a key that is not common here — the same keys a report's
  * fan-out walks, so the outcome does not depend on which side came first) and are new. */
 export function reportFindings(
-  subject: Pick<Subject, 'clientId'>,
+  subject: Pick<Subject, 'clientId' | 'keyFields' | 'carries'>,
   hits: ReportHit[],
   counts: { key: string; users: number }[],
   known: KnownSyndications,
@@ -107,7 +140,10 @@ export function reportFindings(
   const fresh = hits
     .filter((hit) => hit.keys.some((key) => !hot.has(key)))
     .filter((hit) => known.get(hit.report.beaconUserId)?.reportId !== hit.report.id)
-    .map((hit) => ({ report: hit.report, analysis: hit.analysis, supersedes: known.get(hit.report.beaconUserId)?.id ?? null }));
+    // The hit took the weight without term counts (they only lower it); now with them.
+    .map((hit) => ({ ...hit, weight: networkWeight(hit.analysis, pairTermCounts(hit.keys, subject.keyFields, counts, subject.carries)) }))
+    .filter((hit) => decides(hit.weight))
+    .map((hit) => ({ report: hit.report, analysis: hit.analysis, weight: hit.weight, supersedes: known.get(hit.report.beaconUserId)?.id ?? null }));
   return {
     ownReports: fresh.filter((f) => f.report.clientId === subject.clientId),
     networkReports: fresh.filter((f) => f.report.clientId !== subject.clientId),
@@ -126,6 +162,8 @@ export type ShownAnalysis = ReturnType<typeof shownAnalysis>;
 export interface Syndication {
   report: IndexedReport;
   shown: ShownAnalysis;
+  /** The weight that decided it (null: a held match released by the operator). */
+  weight: MatchWeight | null;
   /** The syndication of an earlier report on the same reported user that this brings up
    * to date, if any. */
   supersedes: string | null;
@@ -134,7 +172,7 @@ export interface Syndication {
 /** Adds the findings to `changes`: each duplicate with DUPLICATE_DETECTED, each report
  * finding as a syndication with REPORT_SYNDICATION_CREATED. */
 export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject, findings: Findings): void {
-  for (const { other, analysis } of findings.duplicates) {
+  for (const { other, analysis, weight } of findings.duplicates) {
     const id = newId('duplicate');
     changes.add(
       db.insert(beaconDuplicates).values({
@@ -147,20 +185,33 @@ export function recordFindings(db: ShardDb, changes: Changeset, subject: Subject
         beaconUser2Version: other.version,
         pair: pairOf(subject.id, other.id),
         analysis: toMatchSummaryAnalysis(analysis),
+        matchWeight: weight,
         createdAt: changes.now,
       }),
     );
     changes.event(subject.clientId, { webhook_code: 'DUPLICATE_DETECTED', beacon_duplicate_id: id });
   }
   for (const finding of [...findings.ownReports, ...findings.networkReports]) {
-    recordSyndication(db, changes, subject, { report: finding.report, shown: shownAnalysis(subject, finding), supersedes: finding.supersedes });
+    recordSyndication(db, changes, subject, { report: finding.report, shown: shownAnalysis(subject, finding), weight: finding.weight, supersedes: finding.supersedes });
   }
 }
 
 /** A report reached a user. A report re-created on the same reported user updates the
  * user's existing syndication: one notification per fact (docs/security.md). */
-export function recordSyndication(db: ShardDb, changes: Changeset, subject: Pick<Subject, 'id' | 'clientId' | 'programId'>, { report, shown, supersedes }: Syndication): void {
-  const reportColumns = { reportId: report.id, reportClientId: report.clientId, reportProgramId: report.programId, reportedUserId: report.beaconUserId, analysis: shown };
+export function recordSyndication(
+  db: ShardDb,
+  changes: Changeset,
+  subject: Pick<Subject, 'id' | 'clientId' | 'programId'>,
+  { report, shown, weight, supersedes }: Syndication,
+): void {
+  const reportColumns = {
+    reportId: report.id,
+    reportClientId: report.clientId,
+    reportProgramId: report.programId,
+    reportedUserId: report.beaconUserId,
+    analysis: shown,
+    matchWeight: weight,
+  };
   if (supersedes) {
     changes.add(
       db

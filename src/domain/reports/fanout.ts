@@ -24,14 +24,14 @@ import type { Secrets } from '../../secrets';
 import { SYSTEM } from '../actor';
 import { nextStatus } from '../beacon-users/service';
 import { openIdentity, selectCurrentUsers, type CurrentUser } from '../beacon-users/store';
-import { FANOUT_PAGE, selectKeyWalk, type WalkPosition } from '../blocking-index';
+import { FANOUT_PAGE, indexKeys, pairTermCounts, selectKeyCounts, selectKeyWalk, type KeyFields, type WalkPosition } from '../blocking-index';
 import { Changeset } from '../changeset';
 import { knownSyndications, recordSyndication, selectSyndicationsOf, shownAnalysis, type ShownAnalysis, type Syndication } from '../checks/findings';
 import { admitEnabledMatch, admitNetworkMatches, heldMatchToRelease, heldMatchView, markReleased, type HeldMatchRelease, type NetworkMatch } from '../checks/held-matches';
 import { escalate, outcomeOf } from '../checks/outcome';
 import { findProgramPlace } from '../directory';
 import { compareNormalised, normaliseIdentity, type NormalisedIdentity } from '../../matching/compare';
-import { matchingRule, NETWORK_RULES } from '../../matching/rules';
+import { decides, networkWeight } from '../../matching/weights';
 import { MAX_CHECK_AGE_MS } from '../beacon-users/prepare';
 import type { InProgram } from '../program-context';
 import type { IndexedReport } from './network-index';
@@ -85,6 +85,9 @@ export function startFanout(ctx: InProgram, report: ReportRow, keys: string[]) {
 export interface ApplyNetworkReport {
   report: IndexedReport;
   identity: NormalisedIdentity;
+  /** The field of each of the report's keys: with the program's counts of the keys a user
+   * shares with it, they weigh the pair's agreements as the user's own check would. */
+  keyFields: KeyFields;
   userIds: string[];
 }
 
@@ -116,21 +119,26 @@ export async function fanOutPage(storage: Storage, secrets: Secrets, network: Ne
   const byProgram = new Map<string, Set<string>>();
   for (const { programId, beaconUserId } of taken) byProgram.set(programId, (byProgram.get(programId) ?? new Set()).add(beaconUserId));
   const identity = normaliseIdentity(await openIdentity(secrets.piiKey, report.beaconUserId, report.sealed));
+  const { fields: keyFields } = await indexKeys(secrets.hmacKey, identity);
   const reported = { id: report.id, clientId: report.clientId, programId: report.programId, beaconUserId: report.beaconUserId };
-  const syndicated = await Promise.all([...byProgram].map(([programId, ids]) => network.applyNetworkReport(programId, { report: reported, identity, userIds: [...ids] })));
+  const syndicated = await Promise.all(
+    [...byProgram].map(([programId, ids]) => network.applyNetworkReport(programId, { report: reported, identity, keyFields, userIds: [...ids] })),
+  );
   await recordProgress(storage, page, next);
   return { next, candidates: taken.length, syndicated: syndicated.reduce((a, b) => a + b, 0) };
 }
 
-/** In a program's Durable Object: syndicates the report to those of `userIds` that match it
- * under the network rules and have not had it (or an earlier report on the same reported
+/** In a program's Durable Object: syndicates the report to those of `userIds` whose match
+ * weight with it reaches the network threshold (no guard holding) and have not had it (or an earlier report on the same reported
  * user) yet — within the bound on repeated matches (checks/held-matches.ts). Returns how
  * many were syndicated. */
 export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport): Promise<number> {
   const { db, program } = ctx;
-  const [users, syndications] = await db.batch([
+  const reportKeys = Object.keys(cmd.keyFields);
+  const [users, syndications, counts] = await db.batch([
     selectCurrentUsers(db, and(inArray(userShard.beaconUsers.id, cmd.userIds), eq(userShard.beaconUsers.programId, program.id))),
     selectSyndicationsOf(db, cmd.userIds),
+    selectKeyCounts(db, program.id, reportKeys),
   ]);
   const matches: (NetworkMatch & { user: CurrentUser })[] = [];
   for (const user of users) {
@@ -138,15 +146,18 @@ export async function applyNetworkReport(ctx: InProgram, cmd: ApplyNetworkReport
     if (known?.reportId === cmd.report.id) continue;
     const identity = normaliseIdentity(await openIdentity(ctx.secrets.piiKey, user.id, user.sealed));
     const analysis = compareNormalised(identity, cmd.identity);
-    if (!matchingRule(analysis, NETWORK_RULES)) continue;
-    matches.push({ user, subject: { ...user, identity }, finding: { report: cmd.report, analysis, supersedes: known?.id ?? null } });
+    // The counts include the user itself, as a user's own check does not count it.
+    const shared = user.blockingKeys.filter((key) => key in cmd.keyFields);
+    const weight = networkWeight(analysis, pairTermCounts(shared, cmd.keyFields, counts, user.blockingKeys));
+    if (!decides(weight)) continue;
+    matches.push({ user, subject: { ...user, identity }, finding: { report: cmd.report, analysis, weight, supersedes: known?.id ?? null } });
   }
   const admitted = await admitNetworkMatches(ctx.storage, matches);
   const changes = new Changeset(db, nowTimestamp());
   let syndicated = 0;
   for (const [i, { user, subject, finding }] of matches.entries()) {
     if (!admitted[i]) continue;
-    syndicate(ctx, changes, user, { report: finding.report, shown: shownAnalysis(subject, finding), supersedes: finding.supersedes });
+    syndicate(ctx, changes, user, { report: finding.report, shown: shownAnalysis(subject, finding), weight: finding.weight, supersedes: finding.supersedes });
     if (!finding.supersedes) syndicated++;
   }
   await ctx.commit(changes);
@@ -177,7 +188,7 @@ export async function releaseHeldMatch(ctx: InProgram, heldMatchId: string, by: 
   const report = { id: held.reportId, clientId: held.reportClientId, programId: held.reportProgramId, beaconUserId: held.reportedUserId };
   const supersedes = knownSyndications(syndications, user.id).get(held.reportedUserId)?.id ?? null;
   const changes = new Changeset(db, nowTimestamp());
-  syndicate(ctx, changes, user, { report, shown: held.shownAnalysis as ShownAnalysis, supersedes });
+  syndicate(ctx, changes, user, { report, shown: held.shownAnalysis as ShownAnalysis, weight: null, supersedes });
   await ctx.commit(changes);
   return heldMatchView(await markReleased(ctx.storage, held, by));
 }

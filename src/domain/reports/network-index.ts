@@ -9,7 +9,7 @@ import type { Secrets } from '../../secrets';
 import { openIdentity } from '../beacon-users/store';
 import { MAX_CANDIDATES } from '../blocking-index';
 import { compareNormalised, normaliseIdentity, type MatchAnalysis, type NormalisedIdentity } from '../../matching/compare';
-import { matchingRule, NETWORK_RULES } from '../../matching/rules';
+import { decides, networkWeight } from '../../matching/weights';
 
 const { reportKeys, reportKeyCounts, indexedReports } = indexShard;
 
@@ -35,8 +35,9 @@ export interface ReportHit {
 }
 
 /** Checks 2 and 3 of an identity, before its program's Durable Object: active reports
- * (any client's) that share a key with it and satisfy a network rule. `subjectId` is never
- * matched against its own report. */
+ * (any client's) that share a key with it and whose match weight reaches the network
+ * threshold before term counts (which only lower it: the program's Durable Object weighs them
+ * in, with the counts it reads anyway). `subjectId` is never matched against its own report. */
 export async function findReportHits(storage: Storage, secrets: Secrets, subject: { id: string; identity: NormalisedIdentity; keys: string[] }): Promise<ReportHit[]> {
   const perShard = await Promise.all(
     [...keysByIndexShard(subject.keys, storage.layout.indexShards)].map(async ([shard, keys]) => {
@@ -88,7 +89,7 @@ export async function findReportHits(storage: Storage, secrets: Secrets, subject
       return { report: { id, clientId, programId, beaconUserId }, analysis: compareNormalised(subject.identity, reported), keys: sharedKeys };
     }),
   );
-  return compared.filter((hit) => matchingRule(hit.analysis, NETWORK_RULES));
+  return compared.filter((hit) => decides(networkWeight(hit.analysis)));
 }
 
 /** What the index is given of a report. */

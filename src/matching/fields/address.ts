@@ -2,6 +2,7 @@
 import type { MatchCode } from '../codes';
 import { editDistance, fold, similarity, words } from '../text';
 import type { Identity } from '../identity';
+import { defineField } from './field';
 
 export interface NormalisedAddress {
   country: string;
@@ -205,3 +206,14 @@ export function compareAddress(a: NormalisedAddress | null, b: NormalisedAddress
   const sameCity = a.city === b.city && (!a.region || !b.region || a.region === b.region);
   return street && unit && sameCity && a.number !== null ? 'partial_match' : 'no_match';
 }
+
+export const addressField = defineField({
+  normalise: (identity) => normaliseAddress(identity.address),
+  compare: compareAddress,
+  // The house with a sound of the name: catches the same person with a mistyped birth date;
+  // only namesakes in one house share it.
+  nameKeys: (address, sounds) => {
+    const place = `${address.country}:${address.postal ?? address.city}:${address.number ?? address.street}`;
+    return sounds.map((sound) => `addr+name:${place}:${sound}`);
+  },
+});

@@ -1,5 +1,6 @@
 /** depository_accounts: US bank accounts, compared one account against another. */
-import type { MatchCode } from '../codes';
+import { stronger, type MatchCode } from '../codes';
+import { defineField } from './field';
 import { isOneKeyTypo } from '../text';
 
 export interface NormalisedAccount {
@@ -27,3 +28,40 @@ export function compareAccount(a: NormalisedAccount, b: NormalisedAccount): Matc
   }
   return a.account === b.account && a.account.length >= 8 ? 'partial_match' : 'no_match';
 }
+
+export interface AccountAnalysis {
+  account_mask: string;
+  routing_number: string;
+  match_status: MatchCode;
+}
+
+/** `accounts`: each of a's accounts with its best status against b's; `code`: the best of
+ * them, or no_data when either side has no account. */
+export interface AccountsAnalysis {
+  code: MatchCode;
+  accounts: AccountAnalysis[];
+}
+
+export function compareAccounts(a: NormalisedAccount[], b: NormalisedAccount[]): AccountsAnalysis {
+  if (a.length === 0 || b.length === 0) {
+    return { code: 'no_data', accounts: a.map((x) => ({ account_mask: x.mask, routing_number: x.routing, match_status: 'no_data' })) };
+  }
+  let code: MatchCode = 'no_match';
+  const accounts = a.map((x) => {
+    let best: MatchCode = 'no_match';
+    for (const y of b) best = stronger(best, compareAccount(x, y));
+    code = stronger(code, best);
+    return { account_mask: x.mask, routing_number: x.routing, match_status: best };
+  });
+  return { code, accounts };
+}
+
+/** Accounts beyond this many (in the order given) are not indexed. */
+export const MAX_ACCOUNT_KEYS = 4;
+
+export const depositoryAccountsField = defineField({
+  normalise: (identity) => identity.depository_accounts.map(normaliseAccount),
+  compare: compareAccounts,
+  code: (analysis) => analysis.code,
+  blockingKeys: (accounts) => accounts.slice(0, MAX_ACCOUNT_KEYS).map((account) => `acct:${account.routing}:${account.account}`),
+});

@@ -1,6 +1,7 @@
 /** email_address: compared as the mailbox it delivers to. */
 import type { MatchCode } from '../codes';
 import { editDistance, MAX_TEXT_LENGTH } from '../text';
+import { defineField } from './field';
 
 export interface NormalisedEmail {
   /** The mailbox: `local@domain`, lower case, provider aliases removed (see below). */
@@ -59,3 +60,9 @@ export function compareEmail(a: NormalisedEmail | null, b: NormalisedEmail | nul
   if (distinctive && a.domain === b.domain && editDistance(a.local, b.local, 1) === 1) return 'partial_match';
   return 'no_match';
 }
+
+export const emailAddressField = defineField({
+  normalise: (identity) => normaliseEmail(identity.email_address),
+  compare: compareEmail,
+  blockingKeys: (email) => [`email:${email.mailbox}`],
+});

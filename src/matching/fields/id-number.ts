@@ -2,6 +2,7 @@
 import type { IdNumberType } from '../../vocabulary';
 import type { MatchCode } from '../codes';
 import { isOneKeyTypo } from '../text';
+import { defineField } from './field';
 
 export interface NormalisedIdNumber {
   type: IdNumberType;
@@ -36,3 +37,14 @@ export function compareIdNumber(a: NormalisedIdNumber | null, b: NormalisedIdNum
   if (x === null || y === null) return 'no_data';
   return x === y ? 'partial_match' : 'no_match';
 }
+
+export const idNumberField = defineField({
+  normalise: (identity) => normaliseIdNumber(identity.id_number),
+  compare: compareIdNumber,
+  blockingKeys: (id) => (id.type !== 'us_ssn_last_4' ? [`id:${id.type}:${id.value}`] : []),
+  // 10,000 values only: the last four of an SSN is found together with a sound of the name.
+  nameKeys: (id, sounds) => {
+    const last4 = ssnLast4(id);
+    return last4 ? sounds.slice(0, 2).map((sound) => `ssn4+name:${last4}:${sound}`) : [];
+  },
+});

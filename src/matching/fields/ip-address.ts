@@ -1,6 +1,7 @@
 /** ip_address: IPv4 or IPv6 (validation guarantees one of them). */
 import ipaddr from 'ipaddr.js';
 import type { MatchCode } from '../codes';
+import { defineField } from './field';
 
 export interface NormalisedIp {
   /** The canonical form: IPv4 dotted quad (IPv4-mapped IPv6 included), IPv6 fully expanded. */
@@ -30,3 +31,9 @@ export function compareIp(a: NormalisedIp | null, b: NormalisedIp | null): Match
   if (a.address === b.address) return 'match';
   return a.network === b.network ? 'partial_match' : 'no_match';
 }
+
+/** No key: offices and households share addresses and networks. */
+export const ipAddressField = defineField({
+  normalise: (identity) => normaliseIp(identity.ip_address),
+  compare: compareIp,
+});

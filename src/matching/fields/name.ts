@@ -3,6 +3,7 @@
 import type { MatchCode } from '../codes';
 import { editDistance, phonetic, similarity, words } from '../text';
 import { sameNickname } from './nicknames';
+import { defineField } from './field';
 
 export interface NormalisedName {
   /** Folded words of the given name; the first is the name people are called by. */
@@ -120,3 +121,10 @@ export function nameSounds(name: NormalisedName, max = 3): string[] {
   }
   return [...sounds];
 }
+
+/** The registry entry: no key of its own (a bare name is shared by too many); its sounds go
+ * into the keys of the birth date, the address and an SSN's last four. */
+export const nameField = defineField({
+  normalise: (identity) => normaliseName(identity.name),
+  compare: compareName,
+});

@@ -3,6 +3,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { MatchCode } from '../codes';
 import { digits, isOneKeyTypo } from '../text';
+import { defineField } from './field';
 
 /** `+` and digits, e.g. "+14155552671". */
 export type NormalisedPhone = string;
@@ -22,3 +23,9 @@ export function comparePhone(a: NormalisedPhone | null, b: NormalisedPhone | nul
   if (a === b) return 'match';
   return isOneKeyTypo(a, b) ? 'partial_match' : 'no_match';
 }
+
+export const phoneNumberField = defineField({
+  normalise: (identity) => normalisePhone(identity.phone_number),
+  compare: comparePhone,
+  blockingKeys: (phone) => [`phone:${phone}`],
+});
