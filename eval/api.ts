@@ -27,6 +27,7 @@ import { TEST_SECRETS } from '../test/secrets';
 import { compareNormalised, normaliseIdentity } from '../src/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
+import { pairKey, prf, printByKind, scoreByKind, truePairsOf } from './pairs';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +42,6 @@ const { values: args } = parseArgs({
 /** Requests per second per client: under the Worker's rate limit of 1000 per 10 s. */
 const RATE = 90;
 
-const pairKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
 type Json = Record<string, any>;
@@ -182,27 +182,21 @@ async function detectedEvents(call: ReturnType<typeof client>, credentials: Json
 function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights', Set<string>>, network: { weights: Set<string>; chosen: number[] }, loadSeconds: number) {
   const byPerson = new Map<string, number[]>();
   records.forEach((r, i) => byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), i]));
-  const truePairs = new Set<string>();
-  for (const group of byPerson.values()) {
-    for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length; y++) truePairs.add(pairKey(group[x]!, group[y]!));
-  }
+  const truePairs = truePairsOf(records);
   const hard = records.map((r, i) => [r, i] as const).filter(([r]) => HARD_NEGATIVE_KINDS.includes(r.kind));
-  const score = (detected: Set<string>, truth: Set<string>, isTrue: (key: string) => boolean, flaggedOf: (key: string) => number[]) => {
-    const falsePairs = [...detected].filter((key) => !isTrue(key));
+  const score = (detected: Set<string>, truth: Set<string>, flaggedOf: (key: string) => number[]) => {
+    const falsePairs = [...detected].filter((key) => !truth.has(key));
     const tp = detected.size - falsePairs.length;
-    const precision = ratio(tp, detected.size);
-    const recall = ratio(tp, truth.size);
     const flagged = new Set(falsePairs.flatMap(flaggedOf));
     const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
     return {
       detected: detected.size,
       correct: tp,
       truth: truth.size,
-      precision,
-      recall,
-      f1: (2 * precision * recall) / (precision + recall || 1),
+      ...prf(tp, detected.size, truth.size),
       hardFlagged,
       hardNegativeFalseFlagRate: ratio(hardFlagged, hard.length),
+      by_kind: scoreByKind(records, [...detected], truth, flagged),
     };
   };
   const both = (key: string) => key.split(':').map(Number);
@@ -224,7 +218,6 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
     const [r, u] = key.split('>').map(Number) as [number, number];
     if (matchingRule(compareNormalised(norm(u), norm(r)), NETWORK_RULES)) rulesDetected.add(key);
   }
-  const networkIsTrue = (key: string) => networkTruth.has(key);
   const networkFlagged = (key: string) => key.split('>').map(Number).slice(1);
   const result = {
     people: Number(args.people),
@@ -232,13 +225,13 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
     records: records.length,
     hardNegatives: hard.length,
     duplicates: {
-      rules: score(duplicates.rules, truePairs, (k) => truePairs.has(k), both),
-      weights: score(duplicates.weights, truePairs, (k) => truePairs.has(k), both),
+      rules: score(duplicates.rules, truePairs, both),
+      weights: score(duplicates.weights, truePairs, both),
     },
     network: {
       reported: network.chosen.length,
-      rulesBeforeInProcess: score(rulesDetected, networkTruth, networkIsTrue, networkFlagged),
-      weights: score(network.weights, networkTruth, networkIsTrue, networkFlagged),
+      rulesBeforeInProcess: score(rulesDetected, networkTruth, networkFlagged),
+      weights: score(network.weights, networkTruth, networkFlagged),
     },
     loadSeconds,
   };
@@ -261,6 +254,13 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
   row('duplicates, weights (API, duplicate_decision: weights)', result.duplicates.weights);
   row('network, rules before weights (in-process, same pairs)', result.network.rulesBeforeInProcess);
   row('network, weights + guards (API, check 2)', result.network.weights);
+  console.log('');
+  printByKind({
+    'duplicates, rules': result.duplicates.rules,
+    'duplicates, weights': result.duplicates.weights,
+    'network, rules before': result.network.rulesBeforeInProcess,
+    'network, weights': result.network.weights,
+  });
   console.log(`\nloaded twice in ${loadSeconds.toFixed(0)} s (paced under the rate limit)`);
 }
 

@@ -15,7 +15,7 @@ import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
 import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, NETWORK_THRESHOLD } from '../src/matching/weights';
 import { DEFAULT_DUPLICATE_RULES } from './default-rules';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
-import { comparedPairs, pairKey, truePairsOf, type ComparedPair } from './pairs';
+import { comparedPairs, pairKey, prf, printByKind, scoreByKind, truePairsOf, type ComparedPair } from './pairs';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,7 +53,6 @@ const { pairs, index } = comparedPairs(records, normalised, (_, checked, ms) => 
 const truePairs = truePairsOf(records);
 const isHardNegative = (r: LabelledRecord) => HARD_NEGATIVE_KINDS.includes(r.kind);
 const hard = records.map((r, i) => [r, i] as const).filter(([r]) => isHardNegative(r));
-const KINDS = [...new Set(records.map((r) => r.kind))];
 
 type Decision = (pair: ComparedPair) => boolean;
 const decisions: Record<string, Decision> = {
@@ -63,50 +62,28 @@ const decisions: Record<string, Decision> = {
   [`network, weights ≥ ${NETWORK_THRESHOLD} + guards`]: (p) => decides(matchWeight(p.analysis, p.counts, NETWORK_THRESHOLD)),
 };
 
-/** Precision, recall and F1 of a decision, overall and per kind of record (a pair counts for
- * each kind of its two records); the false-flag rate: records of a kind in a false pair. */
+/** Precision, recall and F1 of a decision, overall and per kind of record (eval/pairs.ts). */
 function measure(decide: Decision) {
   const detected = pairs.filter(decide);
   const correct = detected.filter((p) => truePairs.has(pairKey(p.i, p.j)));
   const falsePairs = detected.filter((p) => !truePairs.has(pairKey(p.i, p.j)));
   const flagged = new Set(falsePairs.flatMap((p) => [p.i, p.j]));
-  const score = (tp: number, found: number, all: number) => {
-    const precision = ratio(tp, found);
-    const recall = ratio(tp, all);
-    return { precision, recall, f1: (2 * precision * recall) / (precision + recall || 1) };
-  };
-  const involving = (kind: string, list: Iterable<string>) => [...list].filter((k) => k.split(':').some((x) => records[Number(x)]!.kind === kind)).length;
-  const keysOfPairs = (list: ComparedPair[]) => list.map((p) => pairKey(p.i, p.j));
-  const by_kind = Object.fromEntries(
-    KINDS.map((kind) => {
-      const total = records.filter((r) => r.kind === kind).length;
-      const kindFlagged = records.filter((r, i) => r.kind === kind && flagged.has(i)).length;
-      const found = involving(kind, keysOfPairs(detected));
-      const tp = involving(kind, keysOfPairs(correct));
-      return [
-        kind,
-        {
-          records: total,
-          true_pairs: involving(kind, truePairs),
-          detected: found,
-          correct: tp,
-          ...score(tp, found, involving(kind, truePairs)),
-          flagged: kindFlagged,
-          false_flag_rate: ratio(kindFlagged, total),
-        },
-      ];
-    }),
-  );
+  const correctKeys = new Set(correct.map((p) => pairKey(p.i, p.j)));
   const hardFlagged = hard.filter(([, i]) => flagged.has(i)).length;
   return {
     detected: detected.length,
     correct: correct.length,
-    ...score(correct.length, detected.length, truePairs.size),
+    ...prf(correct.length, detected.length, truePairs.size),
     hard_negatives_flagged: hardFlagged,
     hard_negative_false_flag_rate: ratio(hardFlagged, hard.length),
-    by_kind,
+    by_kind: scoreByKind(
+      records,
+      detected.map((p) => pairKey(p.i, p.j)),
+      truePairs,
+      flagged,
+    ),
     falsePairs,
-    missed: [...truePairs].filter((k) => !new Set(keysOfPairs(correct)).has(k)),
+    missed: [...truePairs].filter((k) => !correctKeys.has(k)),
   };
 }
 const results = Object.fromEntries(Object.entries(decisions).map(([name, decide]) => [name, measure(decide)]));
@@ -205,22 +182,7 @@ if (args.json) {
     );
   }
   console.log('');
-  console.log('By kind of record (a pair counts for the kind of each of its records): precision / recall / F1 where it has true pairs; records of the kind in a false pair');
-  console.log(`| kind | records | true pairs | ${Object.keys(results).join(' | ')} |`);
-  console.log(
-    `| --- | --- | --- | ${Object.keys(results)
-      .map(() => '---')
-      .join(' | ')} |`,
-  );
-  for (const kind of KINDS) {
-    const cells = Object.values(results).map((r) => {
-      const k = r.by_kind[kind]!;
-      const prf = k.true_pairs ? `P ${f4(k.precision)} R ${f4(k.recall)} F1 ${f4(k.f1)}; ` : `P ${k.detected ? f4(k.precision) : '—'}; `;
-      return `${prf}flagged ${k.flagged} (${pct(k.false_flag_rate)})`;
-    });
-    const any = Object.values(results)[0]!.by_kind[kind]!;
-    console.log(`| ${kind} | ${any.records} | ${any.true_pairs} | ${cells.join(' | ')} |`);
-  }
+  printByKind(results);
   console.log('');
   console.log(`Blocking recall (pairs satisfying a default or network rule that share a key): ${pct(blockingRecall)} (${shared.size} / ${ruleSatisfying.size})`);
   console.log(

@@ -23,6 +23,7 @@ import { Actor, MatchBadge, Reason, Refused, StatusBadge, Time } from './compone
 import { allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
+import { Waterfall } from './waterfall';
 import { FIELD_LABELS, REPORT_TYPE_LABELS, REVIEW_VERBS, STATUS_LABELS } from './words';
 
 const USER_ID = /^becusr_[0-9A-Za-z]{14}$/;
@@ -112,40 +113,43 @@ function Duplicates(props: { file: CaseFile }) {
       <h2 id="duplicates">Duplicates ({duplicates.length})</h2>
       {duplicates.length === 0 && <p class="empty">No duplicate of this user in its program.</p>}
       {duplicates.map((d) => (
-        <table class="compare">
-          <caption>
-            Compared with <a href={userHref(d.other.id)}>{d.other.clientUserId}</a> (<StatusBadge status={d.other.status} />) · found <Time at={d.createdAt} />
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">This user (version {d.self.version})</th>
-              <th scope="col">
-                {d.other.clientUserId} (version {d.other.version})
-              </th>
-              <th scope="col">Match</th>
-            </tr>
-          </thead>
-          <tbody>
-            {MATCH_FIELDS.map((field) => {
-              const code: MatchCode = field === 'depository_accounts' ? d.accounts : d.analysis[field];
-              return (
-                <tr class={`row-${code}`}>
-                  <th scope="row">{FIELD_LABELS[field]}</th>
-                  <td>
-                    <Value text={fieldText(d.self.identity, field)} />
-                  </td>
-                  <td>
-                    <Value text={fieldText(d.other.identity, field)} />
-                  </td>
-                  <td>
-                    <MatchBadge code={code} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="compared">
+          <table class="compare">
+            <caption>
+              Compared with <a href={userHref(d.other.id)}>{d.other.clientUserId}</a> (<StatusBadge status={d.other.status} />) · found <Time at={d.createdAt} />
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">This user (version {d.self.version})</th>
+                <th scope="col">
+                  {d.other.clientUserId} (version {d.other.version})
+                </th>
+                <th scope="col">Match</th>
+              </tr>
+            </thead>
+            <tbody>
+              {MATCH_FIELDS.map((field) => {
+                const code: MatchCode = field === 'depository_accounts' ? d.accounts : d.analysis[field];
+                return (
+                  <tr class={`row-${code}`}>
+                    <th scope="row">{FIELD_LABELS[field]}</th>
+                    <td>
+                      <Value text={fieldText(d.self.identity, field)} />
+                    </td>
+                    <td>
+                      <Value text={fieldText(d.other.identity, field)} />
+                    </td>
+                    <td>
+                      <MatchBadge code={code} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {d.weight && <Waterfall weight={d.weight} />}
+        </div>
       ))}
     </section>
   );
@@ -183,43 +187,46 @@ function Syndications(props: { c: ConsoleContext; file: CaseFile; identity: Iden
               )}
             </dd>
           </dl>
-          <table class="compare">
-            <caption>What matched ({s.id})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">This user's data</th>
-                <th scope="col">Match</th>
-              </tr>
-            </thead>
-            <tbody>
-              {MATCH_FIELDS.filter((f) => f !== 'depository_accounts').map((field) => {
-                const code = s.analysis[field as Exclude<MatchField, 'depository_accounts'>] as MatchCode;
-                return (
-                  <tr class={`row-${code}`}>
-                    <th scope="row">{FIELD_LABELS[field]}</th>
+          <div class="compared">
+            <table class="compare">
+              <caption>What matched ({s.id})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Field</th>
+                  <th scope="col">This user's data</th>
+                  <th scope="col">Match</th>
+                </tr>
+              </thead>
+              <tbody>
+                {MATCH_FIELDS.filter((f) => f !== 'depository_accounts').map((field) => {
+                  const code = s.analysis[field as Exclude<MatchField, 'depository_accounts'>] as MatchCode;
+                  return (
+                    <tr class={`row-${code}`}>
+                      <th scope="row">{FIELD_LABELS[field]}</th>
+                      <td>
+                        <Value text={fieldText(props.identity, field)} />
+                      </td>
+                      <td>
+                        <MatchBadge code={code} />
+                      </td>
+                    </tr>
+                  );
+                })}
+                {s.analysis.depository_accounts.map((a) => (
+                  <tr class={`row-${a.match_status}`}>
+                    <th scope="row">Bank account</th>
                     <td>
-                      <Value text={fieldText(props.identity, field)} />
+                      •••• {a.account_mask} (routing {a.routing_number})
                     </td>
                     <td>
-                      <MatchBadge code={code} />
+                      <MatchBadge code={a.match_status} />
                     </td>
                   </tr>
-                );
-              })}
-              {s.analysis.depository_accounts.map((a) => (
-                <tr class={`row-${a.match_status}`}>
-                  <th scope="row">Bank account</th>
-                  <td>
-                    •••• {a.account_mask} (routing {a.routing_number})
-                  </td>
-                  <td>
-                    <MatchBadge code={a.match_status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                ))}
+              </tbody>
+            </table>
+            {s.weight && <Waterfall weight={s.weight} />}
+          </div>
           {!s.confirmed_at && (
             <Action
               c={props.c}

@@ -1,5 +1,6 @@
 /** How the console says the domain's words to an analyst. */
 import type { MatchCode, MatchField } from '../matching/codes';
+import type { Guard } from '../matching/weights';
 import type { AuditSource, BeaconUserStatus, DashboardUserRole, DashboardUserStatus, DeliveryStatus, ReportType, StatusReason } from '../vocabulary';
 
 export const STATUS_LABELS: Record<BeaconUserStatus, string> = { cleared: 'Cleared', pending_review: 'Pending review', rejected: 'Rejected' };
@@ -26,6 +27,13 @@ export const FIELD_LABELS: Record<MatchField, string> = {
   id_number: 'ID number',
   ip_address: 'IP address',
   depository_accounts: 'Bank accounts',
+};
+
+/** Why a guard rule held a weighed pair back, whatever its weight (matching/weights.ts). */
+export const GUARD_LABELS: Record<Guard, string> = {
+  given_name_differs: 'the given names differ',
+  birth_date_differs: 'the birth dates differ',
+  birth_date_unknown: 'a birth date on one side only, and no document or mailbox agreeing',
 };
 
 export const REPORT_TYPE_LABELS: Record<ReportType, string> = {

@@ -16,6 +16,18 @@ function tableRows(html: string, caption: RegExp): string[][] {
   );
 }
 
+const FIELD_WORDS: Record<string, RegExp> = {
+  name: /^Name/,
+  date_of_birth: /^Date of birth/,
+  address: /^Address/,
+  email_address: /^Email address/,
+  phone_number: /^Phone number/,
+  id_number: /^ID number/,
+  ip_address: /^IP address/,
+  depository_accounts: /^Bank accounts/,
+};
+const LEVEL_WORDS: Record<string, string> = { match: 'Match', partial_match: 'Partial match', no_match: 'No match', no_data: 'No data' };
+
 describe('a user’s page', () => {
   it('compares a duplicate side by side, field by field, each with its match code', async () => {
     const { client, admin: analyst } = await newMemberWithAdmin();
@@ -73,6 +85,50 @@ describe('a user’s page', () => {
     expect(rows.find(([field]) => field === 'Name')).toEqual(['Name', `${fraudster.name.given_name} ${fraudster.name.family_name}`, 'Match']);
     expect(rows.find(([field]) => field === 'Email address')).toEqual(['Email address', 'ours@example.org', 'No match']);
     for (const theirsOnly of ['their-only@example.net', '+13125550199', '192.0.2.123', theirUser.id, theirUser.client_user_id]) expect(page.html).not.toContain(theirsOnly);
+  });
+
+  it('draws each match weight as a waterfall beside its comparison: duplicates and own reports, never another member’s report', async () => {
+    const { client, admin: analyst } = await newMemberWithAdmin();
+    const program = await newProgram(client);
+    const person = stranger();
+    const first = await newBeaconUser(client, program, person, 'weighed-first');
+    const second = await newBeaconUser(client, program, { ...person, name: { ...person.name, family_name: `${person.name.family_name}-Wyatt` } });
+    const [stored] = await inUserShards<{ match_weight: string }>('SELECT match_weight FROM beacon_duplicates WHERE beacon_user1_id = ?', second.id);
+    const weight = JSON.parse(stored!.match_weight) as { prior: number; weight: number; threshold: number; fields: { field: string; level: string; weight: number }[] };
+    let page = await analyst.browser.get(`/console/users/${second.id}`);
+    let rows = tableRows(page.html, /^Match weight/);
+    // The prior, each field that moved the weight with its level, and the total: the stored weight.
+    expect(rows[0]!.slice(0, 4)).toEqual(['Prior odds', '', `${weight.prior < 0 ? '−' : '+'}${Math.abs(weight.prior).toFixed(1)}`, weight.prior.toFixed(1)]);
+    expect(rows.at(-1)!.slice(0, 4)).toEqual(['Total', '', weight.weight.toFixed(1), weight.weight.toFixed(1)]);
+    const moved = weight.fields.filter((f) => f.weight !== 0);
+    expect(rows.slice(1, -1).map(([field, level]) => [field, level])).toEqual(moved.map((f) => [expect.stringMatching(FIELD_WORDS[f.field]!), LEVEL_WORDS[f.level]]));
+    expect(rows.find(([field]) => field === 'Name')![1]).toBe('Partial match');
+    expect(page.html).toMatch(new RegExp(`Match weight ${weight.weight.toFixed(1)} \\(probability [0-9.]+%\\) · threshold ${weight.threshold}`));
+    // Beside the comparison it explains, drawn as bars with the threshold marked.
+    expect(page.html).toMatch(/<div class="compared"><table class="compare">[\s\S]*?<\/table><table class="waterfall">/);
+    expect(page.html).toMatch(/<svg width="160" height="14" aria-hidden="true" class="bar"><rect [^>]+><\/rect><line class="threshold"/);
+
+    // One of our own reports: its syndication is weighed for the analyst too.
+    expect((await api(client, '/beacon/report/create', { beacon_user_id: first.id, type: 'first_party', fraud_date: '2024-02-03' })).status).toBe(200);
+    const returning = await newBeaconUser(client, await newProgram(client), { ...person, ip_address: '198.51.100.77' });
+    page = await analyst.browser.get(`/console/users/${returning.id}`);
+    expect(page.html).toContain('one of our reports');
+    rows = tableRows(page.html, /^Match weight/);
+    expect(rows.at(-1)![0]).toBe('Total');
+
+    // Another member's report: its weight was made on the full comparison, near misses on
+    // their identifiers included, so it is stored and never shown.
+    const theirs = await newClient();
+    const fraudster = stranger();
+    const theirUser = await newBeaconUser(theirs, await newProgram(theirs), fraudster);
+    expect((await api(theirs, '/beacon/report/create', { beacon_user_id: theirUser.id, type: 'stolen', fraud_date: '2024-01-01' })).status).toBe(200);
+    const matched = await newBeaconUser(client, program, fraudster);
+    const [syndication] = await inUserShards<{ match_weight: string | null }>('SELECT match_weight FROM report_syndications WHERE beacon_user_id = ?', matched.id);
+    expect(JSON.parse(syndication!.match_weight!).weight).toBeGreaterThan(0);
+    page = await analyst.browser.get(`/console/users/${matched.id}`);
+    expect(page.html).toContain('reported by another member');
+    expect(page.html).not.toContain('class="waterfall"');
+    expect(page.html).not.toContain('Match weight');
   });
 
   it('offers the review decisions the rules allow, and says the rule for the others', async () => {

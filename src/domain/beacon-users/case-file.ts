@@ -1,7 +1,8 @@
 /** Everything the console shows about one Beacon User (docs/product.md §8, the user's page): its
  * current version, status and why, what the review rules allow, its versions, duplicates
- * (both users as compared, field by field), syndications (the report's facts and the
- * analysis — never the reporting member's data), reports, notes, and who did what. Each
+ * (both users as compared, field by field, and their match weight), syndications (the
+ * report's facts and the analysis — never the reporting member's data; the weight of the
+ * member's own reports only), reports, notes, and who did what. Each
  * list is its newest page; every read is bounded. */
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import { userShard, type Storage } from '../../db';
@@ -96,6 +97,7 @@ export async function readCaseFile(storage: Storage, secrets: Secrets, clientId:
           id: d.id,
           createdAt: d.createdAt,
           analysis: d.analysis as DuplicateAnalysis,
+          weight: d.matchWeight,
           // Accounts are not part of a duplicate's recorded analysis (the spec's seven
           // fields); the page shows how they compare under the same engine.
           accounts: compareIdentities(selfIdentity, otherIdentity).depository_accounts.code,
@@ -113,7 +115,16 @@ export async function readCaseFile(storage: Storage, secrets: Secrets, clientId:
   }));
   const syndicationsWithState = syndicationList.map((view) => {
     const row = syndications.find((s) => s.id === view.id)!;
-    return { ...view, analysis: view.analysis as SyndicationAnalysis, created_at: row.createdAt, confirmed_at: row.confirmedAt, confirmed_by: row.confirmedBy };
+    return {
+      ...view,
+      analysis: view.analysis as SyndicationAnalysis,
+      // Weighed on the full comparison, near misses included: the member's own report only
+      // (docs/security.md, "What a syndication shows").
+      weight: view.report.id ? row.matchWeight : null,
+      created_at: row.createdAt,
+      confirmed_at: row.confirmedAt,
+      confirmed_by: row.confirmedBy,
+    };
   });
   const actorIds = [
     ...versions.map((v) => v.auditDashboardUserId),
