@@ -7,7 +7,8 @@ export const LOAD = { connections: 10, duration: 5, warmup: 2, rounds: 3 };
 
 /**
  * Runs a fixed-concurrency load and returns requests/s and latency percentiles (ms).
- * `next()` returns each request's path, body and headers. Non-2xx answers count as errors.
+ * `next()` returns each request's path, body (JSON, or a string sent as is) and headers. Non-2xx
+ * answers count as errors.
  * @param {string} url
  * @param {() => { path: string; body: unknown; headers?: Record<string, string> }} next
  */
@@ -24,7 +25,9 @@ export async function load(url, next, { duration = LOAD.duration, connections = 
           method: 'POST',
           setupRequest(request) {
             const { path, body, headers = {} } = next();
-            return { ...request, path, body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json', ...headers } };
+            // A string is a body as it is (a form, with its own content type among the headers).
+            const sent = typeof body === 'string' ? body : JSON.stringify(body);
+            return { ...request, path, body: sent, headers: { ...request.headers, 'content-type': 'application/json', ...headers } };
           },
         },
       ],

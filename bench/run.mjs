@@ -15,6 +15,7 @@ import { benchProgram } from './program.mjs';
 import { benchScale } from './scale.mjs';
 import { benchUsers } from './users.mjs';
 import { benchWebhooks } from './webhooks.mjs';
+import { benchWeights } from './weights.mjs';
 
 const SECTIONS = {
   users: benchUsers,
@@ -22,6 +23,7 @@ const SECTIONS = {
   scale: benchScale,
   network: benchNetwork,
   hostile: benchHostile,
+  weights: benchWeights,
   flood: benchFlood,
   webhooks: benchWebhooks,
   cli: benchCli,

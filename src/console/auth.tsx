@@ -6,6 +6,7 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/analysts/passwords';
 import { endAllSessions, endSession, signIn, startSession } from '../domain/analysts/sessions';
 import { totpUri } from '../domain/analysts/totp';
 import { PlaidError } from '../errors';
+import { sourceAdmitted } from '../http/endpoint';
 import { endSessionCookie, presentedSessionToken, redirectWith, signedIn, startSessionCookie, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
@@ -107,6 +108,11 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
   pages.post('/sign-in', async (c) => {
     const body = await c.req.parseBody();
     const email = field(body, 'email');
+    // An attempt before authentication: counted against its source's limit before any D1 read.
+    if (!(await sourceAdmitted(c.env, c.req.raw.headers))) {
+      c.header('Retry-After', '10');
+      return signInPage(c, email, 'Too many requests from your network. Try again in a few seconds.', 429);
+    }
     const result = await signIn(c.get('storage'), c.get('secrets'), {
       email,
       password: field(body, 'password'),

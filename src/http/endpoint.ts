@@ -151,8 +151,11 @@ function sourceOf(headers: Headers): string {
   return headers.get('cf-connecting-ip') ?? 'unknown';
 }
 
-/** Counts a request against its source's limit (`SOURCE_RATE_LIMITER`): 429 once over it. */
+/** Counts a request against its source's limit (`SOURCE_RATE_LIMITER`): false once over it. */
+export async function sourceAdmitted(env: Env, headers: Headers): Promise<boolean> {
+  return (await env.SOURCE_RATE_LIMITER.limit({ key: sourceOf(headers) })).success;
+}
+
 async function admitSource(env: Env, headers: Headers): Promise<void> {
-  const source = sourceOf(headers);
-  if (!(await env.SOURCE_RATE_LIMITER.limit({ key: source })).success) throw errors.sourceRateLimited();
+  if (!(await sourceAdmitted(env, headers))) throw errors.sourceRateLimited();
 }

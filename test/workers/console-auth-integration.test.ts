@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { admin, newClient } from './support/api';
-import { Browser, invite, newMemberWithAdmin, nextCode, ORIGIN, PASSWORD, setUp, signIn, type Analyst } from './support/console';
+import { Storage } from '../../src/db';
+import { signInKeys } from '../../src/domain/analysts/sessions';
+import { ADDRESS_THRESHOLD, waitBeforeSignIn } from '../../src/domain/analysts/throttle';
+import { loadSecrets } from '../../src/secrets';
+import { Browser, invite, newMemberWithAdmin, nextCode, ORIGIN, PASSWORD, setUp, signIn, type Analyst, type Page } from './support/console';
+
+const SOURCE_LIMIT = 100; // vitest.config.ts: SOURCE_RATE_LIMITER
 
 const sessionsOf = async (dashboardUserId: string) =>
   (await env.CONTROL_DB.prepare('SELECT * FROM console_sessions WHERE dashboard_user_id = ?').bind(dashboardUserId).all<Record<string, string>>()).results;
@@ -159,13 +165,17 @@ describe('sign-in', () => {
     }
     const page = await signIn(account);
     expect(page.status).toBe(429);
-    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+    const wait = Number(page.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(50);
+    expect(wait).toBeLessThanOrEqual(60);
     expect(flashOf(page.html)).toMatch(/Too many failed sign-ins/);
-    // The wait passes (for every key blocked now: this only ever lets attempts through).
-    await env.CONTROL_DB.prepare(
-      "UPDATE sign_in_throttles SET blocked_until = '2020-01-01T00:00:00Z', window_started_at = '2020-01-01T00:00:00Z' WHERE blocked_until IS NOT NULL",
-    ).run();
-    expect((await signIn(account)).status).toBe(303);
+    // Refused from the isolate's memory of the wait: no D1 read, no password checked.
+    expect(page.headers.get('beacon-d1-usage')).toMatch(/^round_trips=0;/);
+    // The wait ends a minute on: the same keys allow an attempt again.
+    const storage = new Storage(env);
+    const keys = await signInKeys(await loadSecrets(env), { email: account.email, address: null });
+    expect(await waitBeforeSignIn(storage, keys)).toBeGreaterThan(50);
+    expect(await waitBeforeSignIn(storage, keys, Date.now() + 61_000)).toBeNull();
   });
 
   it('slows down many failures from one address, whatever the accounts', async () => {
@@ -178,6 +188,27 @@ describe('sign-in', () => {
     }
     expect((await signIn(account, new Browser(address))).status).toBe(429);
     expect((await signIn(account, new Browser())).status).toBe(303);
+  });
+
+  it('counts sign-ins against the source’s limit, and refuses a flood without reading D1', async () => {
+    const browser = new Browser(`192.0.2.${Math.floor(Math.random() * 250)}-${crypto.randomUUID()}`);
+    await browser.get('/console/sign-in');
+    const answers: Page[] = [];
+    for (let i = 0; i < SOURCE_LIMIT + 5; i++) answers.push(await browser.post('/console/sign-in', { email: `guess-${i}@example.com`, password: PASSWORD, code: '123456' }));
+    const usage = (page: Page) => page.headers.get('beacon-d1-usage');
+    // Twenty wrong tries from the address are checked; then the address waits, refused from memory.
+    for (const page of answers.slice(0, ADDRESS_THRESHOLD)) expect(page.status).toBe(400);
+    for (const page of answers.slice(ADDRESS_THRESHOLD, SOURCE_LIMIT)) {
+      expect(page.status).toBe(429);
+      expect(flashOf(page.html)).toMatch(/Too many failed sign-ins/);
+      expect(usage(page)).toMatch(/^round_trips=0;/);
+    }
+    // Past the source's limit, before anything else.
+    for (const page of answers.slice(SOURCE_LIMIT)) {
+      expect(page.status).toBe(429);
+      expect(flashOf(page.html)).toMatch(/Too many requests from your network/);
+      expect(usage(page)).toMatch(/^round_trips=0;/);
+    }
   });
 });
 

@@ -42,15 +42,23 @@ export interface SignInAttempt {
   address: string | null;
 }
 
+/** The keys an attempt's failures count against: the account (the email's digest, known or
+ * not) and, when known, the source address. */
+export async function signInKeys(secrets: Secrets, attempt: Pick<SignInAttempt, 'email' | 'address'>): Promise<[ThrottleKey, ...ThrottleKey[]]> {
+  const [digest] = await emailDigests(secrets, attempt.email);
+  const accountKey: ThrottleKey = { key: `account:${digest}`, threshold: ACCOUNT_THRESHOLD };
+  if (!attempt.address) return [accountKey];
+  return [accountKey, { key: `address:${await keyedDigest(secrets.hmacKey, 'sign-in-address', attempt.address)}`, threshold: ADDRESS_THRESHOLD }];
+}
+
 export async function signIn(storage: Storage, secrets: Secrets, attempt: SignInAttempt): Promise<SignIn> {
-  const digests = await emailDigests(secrets, attempt.email);
-  const accountKey: ThrottleKey = { key: `account:${digests[0]}`, threshold: ACCOUNT_THRESHOLD };
-  const keys = [accountKey];
-  if (attempt.address) keys.push({ key: `address:${await keyedDigest(secrets.hmacKey, 'sign-in-address', attempt.address)}`, threshold: ADDRESS_THRESHOLD });
+  const keys = await signInKeys(secrets, attempt);
+  const [accountKey] = keys;
 
   const wait = await waitBeforeSignIn(storage, keys);
   if (wait !== null) return { ok: false, waitSeconds: wait };
 
+  const digests = await emailDigests(secrets, attempt.email);
   const candidates = await storage.control
     .select()
     .from(dashboardUsers)

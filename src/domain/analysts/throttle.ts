@@ -4,9 +4,12 @@
  * window of FAILURE_WINDOW_MS, from a key's `threshold`-th failure on, each further attempt
  * waits: 1 minute, then twice as long after each further failure, up to an hour. A refused
  * attempt is not checked at all (no password hash is computed for it), and a success clears
- * the account's count. */
+ * the account's count. A wait, once known, is remembered by the isolate until it ends: a
+ * flood of refused attempts costs no D1 read (a wait never ends early — nothing can succeed
+ * while it lasts). */
 import { eq, sql } from 'drizzle-orm';
 import { control, type Storage } from '../../db';
+import { IsolateCache } from '../../lib/isolate-cache';
 import { timestampAt } from '../../lib/time';
 
 const { signInThrottles } = control;
@@ -25,12 +28,21 @@ export interface ThrottleKey {
 export const ACCOUNT_THRESHOLD = 5;
 export const ADDRESS_THRESHOLD = 20;
 
+/** Keys known to wait, and until when (ms): 10,000 keys at most, none kept past the longest wait. */
+const waiting = new IsolateCache<number>(10_000, LONGEST_WAIT_MS);
+
+const remember = (key: string, until: number, now: number) => until > now && waiting.set(key, until);
+
 /** Seconds until the first of `keys` allows an attempt again, or null when all do. */
 export async function waitBeforeSignIn(storage: Storage, keys: ThrottleKey[], now = Date.now()): Promise<number | null> {
+  const known = Math.max(...keys.map((k) => waiting.get(k.key) ?? 0));
+  if (known > now) return Math.ceil((known - now) / 1000);
   const rows = await Promise.all(
     keys.map(async (k) => (await storage.control.select({ blockedUntil: signInThrottles.blockedUntil }).from(signInThrottles).where(eq(signInThrottles.key, k.key)).all())[0]),
   );
-  const until = Math.max(...rows.map((r) => (r?.blockedUntil ? Date.parse(r.blockedUntil) : 0)));
+  const untils = rows.map((r) => (r?.blockedUntil ? Date.parse(r.blockedUntil) : 0));
+  keys.forEach((k, i) => remember(k.key, untils[i]!, now));
+  const until = Math.max(...untils);
   return until > now ? Math.ceil((until - now) / 1000) : null;
 }
 
@@ -55,15 +67,17 @@ export async function recordSignInFailure(storage: Storage, keys: ThrottleKey[],
       .all();
     const beyond = (row?.failures ?? 0) - threshold;
     if (beyond >= 0) {
-      const wait = Math.min(FIRST_WAIT_MS * 2 ** beyond, LONGEST_WAIT_MS);
+      const until = now + Math.min(FIRST_WAIT_MS * 2 ** beyond, LONGEST_WAIT_MS);
       await storage.control
         .update(signInThrottles)
-        .set({ blockedUntil: timestampAt(now + wait) })
+        .set({ blockedUntil: timestampAt(until) })
         .where(eq(signInThrottles.key, key));
+      remember(key, until, now);
     }
   }
 }
 
 export async function clearSignInFailures(storage: Storage, key: ThrottleKey): Promise<void> {
+  waiting.delete(key.key);
   await storage.control.delete(signInThrottles).where(eq(signInThrottles.key, key.key));
 }
