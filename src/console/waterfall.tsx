@@ -8,6 +8,7 @@ import { FIELD_LABELS, GUARD_LABELS } from './words';
 
 const BAR_WIDTH = 160;
 const BAR_HEIGHT = 14;
+const percent = (p: number) => (p >= 0.9999 ? 'over 99.99%' : `${(100 * p).toFixed(2)}%`);
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
 
 export function Waterfall(props: { weight: MatchWeight }) {
@@ -22,7 +23,7 @@ export function Waterfall(props: { weight: MatchWeight }) {
   return (
     <table class="waterfall">
       <caption>
-        Match weight {weight.weight.toFixed(1)} (probability {(100 * weight.probability).toFixed(weight.probability > 0.999 ? 3 : 1)}%) · threshold {weight.threshold}
+        Match weight {weight.weight.toFixed(1)} (probability {percent(weight.probability)}) · threshold {weight.threshold}
         {weight.guard && <> · held back by a guard: {GUARD_LABELS[weight.guard]}</>}
       </caption>
       <thead>

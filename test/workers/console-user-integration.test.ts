@@ -103,7 +103,7 @@ describe('a user’s page', () => {
     const moved = weight.fields.filter((f) => f.weight !== 0);
     expect(rows.slice(1, -1).map(([field, level]) => [field, level])).toEqual(moved.map((f) => [expect.stringMatching(FIELD_WORDS[f.field]!), LEVEL_WORDS[f.level]]));
     expect(rows.find(([field]) => field === 'Name')![1]).toBe('Partial match');
-    expect(page.html).toMatch(new RegExp(`Match weight ${weight.weight.toFixed(1)} \\(probability [0-9.]+%\\) · threshold ${weight.threshold}`));
+    expect(page.html).toMatch(new RegExp(`Match weight ${weight.weight.toFixed(1)} \\(probability (over )?[0-9.]+%\\) · threshold ${weight.threshold}`));
     // Beside the comparison it explains, drawn as bars with the threshold marked.
     expect(page.html).toMatch(/<div class="compared"><table class="compare">[\s\S]*?<\/table><table class="waterfall">/);
     expect(page.html).toMatch(/<svg width="160" height="14" aria-hidden="true" class="bar"><rect [^>]+><\/rect><line class="threshold"/);
