@@ -109,10 +109,7 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
     const body = await c.req.parseBody();
     const email = field(body, 'email');
     // An attempt before authentication: counted against its source's limit before any D1 read.
-    if (!(await sourceAdmitted(c.env, c.req.raw.headers))) {
-      c.header('Retry-After', '10');
-      return signInPage(c, email, 'Too many requests from your network. Try again in a few seconds.', 429);
-    }
+    if (!(await sourceAdmitted(c.env, c.req.raw.headers))) return signInPage(c, email, 'Too many requests from your network. Try again in a few seconds.', 429);
     const result = await signIn(c.get('storage'), c.get('secrets'), {
       email,
       password: field(body, 'password'),

@@ -31,7 +31,9 @@ export const ADDRESS_THRESHOLD = 20;
 /** Keys known to wait, and until when (ms): 10,000 keys at most, none kept past the longest wait. */
 const waiting = new IsolateCache<number>(10_000, LONGEST_WAIT_MS);
 
-const remember = (key: string, until: number, now: number) => until > now && waiting.set(key, until);
+function remember(key: string, until: number, now: number): void {
+  if (until > now) waiting.set(key, until);
+}
 
 /** Seconds until the first of `keys` allows an attempt again, or null when all do. */
 export async function waitBeforeSignIn(storage: Storage, keys: ThrottleKey[], now = Date.now()): Promise<number | null> {
