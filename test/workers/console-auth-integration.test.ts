@@ -305,7 +305,8 @@ describe('CSRF', () => {
     const { admin: stranger } = await newMemberWithAdmin();
     const browser = account.browser;
     await browser.get('/console/account');
-    const foreign = (await stranger.browser.get('/console/account'), stranger.browser.csrf);
+    await stranger.browser.get('/console/account');
+    const foreign = stranger.browser.csrf;
     const attempts: [Record<string, string>, Record<string, string>][] = [
       [{ _csrf: '' }, {}],
       [{ _csrf: 'forged-token' }, {}],
