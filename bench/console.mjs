@@ -6,7 +6,7 @@
 // LARGE users (target ≤ 1.25×): a page is a few index seeks, however many users wait.
 import { TEST_SECRETS } from '../test/secrets.ts';
 import { setUpConsoleAdmin } from '../scripts/console-admin.mjs';
-import { clientOf, importPeople, ms, newMembers, parseUsage, person, printTable, random, ratio } from './lib.mjs';
+import { clientOf, importPeople, median, ms, newMembers, parseUsage, person, printTable, random, ratio } from './lib.mjs';
 
 const QUEUE = Number(process.env.BENCH_CONSOLE_QUEUE ?? 10_000);
 const SMALL = Number(process.env.BENCH_CONSOLE_SMALL ?? 1_000);
@@ -32,8 +32,6 @@ async function memberWithConsole(url, member, label) {
   const { cookie } = await setUpConsoleAdmin(url, TEST_SECRETS.ADMIN_TOKEN, member.credentials.client_id, `${label}@bench.example`);
   return { ...member, programs, cookie };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** `LOADS` loads of the queue page: time to first byte, full load, and D1 usage. */
 async function loadQueue(url, cookie) {

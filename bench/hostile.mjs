@@ -7,7 +7,7 @@
 // candidates alone) and worst-case identities sharing no key (the cost of such an identity
 // alone). Target: worst-case p50 ≤ 2× the ordinary p50.
 import { MAX_TEXT_LENGTH } from '../src/matching/text.ts';
-import { createLatency, importPeople, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
+import { alternatingCreateLatency, importPeople, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
 const CANDIDATES = 50; // the most a check compares (MAX_CANDIDATES)
 const FDFA = '\uFDFA';
@@ -58,24 +58,14 @@ export async function benchHostile({ ours }) {
     { label: 'worst case, sharing no key', member: alone, identity: (r, n) => ({ ...worstCase(r, n), date_of_birth: uniqueDate(n), address: null }) },
   ].map((kind) => {
     let n = 0;
-    return { ...kind, next: (r) => kind.identity(r, n++), runs: [] };
+    return { ...kind, identity: (r) => kind.identity(r, n++) };
   });
   // Each program starts with CANDIDATES users of its kind.
   for (const kind of kinds) {
-    const held = Array.from({ length: CANDIDATES }, () => kind.next(rand));
+    const held = Array.from({ length: CANDIDATES }, () => kind.identity(rand));
     await importPeople(ours, kind.member, CANDIDATES, rand, 'held', (i) => held[i]);
   }
-  // Alternating rounds, medians: whatever else the machine does weighs on all alike.
-  for (let round = 0; round < LOAD.rounds; round++) {
-    for (const kind of kinds) kind.runs.push(await createLatency(ours, kind.member, rand, `measured-${round}`, kind.next));
-  }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const figures = kinds.map((kind) => ({
-    label: kind.label,
-    p50: median(kind.runs.map((r) => r.p50)),
-    p99: median(kind.runs.map((r) => r.p99)),
-    errors: kind.runs.reduce((sum, r) => sum + r.errors, 0),
-  }));
+  const figures = await alternatingCreateLatency(ours, kinds, rand, 'measured');
   const [base] = figures;
   const rows = figures.map((f) => ({
     creates: f.label,

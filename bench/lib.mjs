@@ -42,7 +42,8 @@ export async function load(url, next, { duration = LOAD.duration, connections = 
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The middle value (the upper one of an even count). */
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * Measures two loads in alternating rounds and reports the median of each figure, so that
@@ -81,6 +82,22 @@ export async function createLatency(url, member, rand, label, identity = person)
     { rate: LATENCY_RATE, duration: 8, warmup: 1, connections: 4 },
   );
   return result;
+}
+
+/** Create latency of several kinds of create, each `{ label, member, identity }`, measured in
+ * LOAD.rounds alternating rounds (whatever else the machine does weighs on all alike): the
+ * median p50 and p99 of each, and its errors. */
+export async function alternatingCreateLatency(url, kinds, rand, label) {
+  const runs = kinds.map(() => []);
+  for (let round = 0; round < LOAD.rounds; round++) {
+    for (const [i, kind] of kinds.entries()) runs[i].push(await createLatency(url, kind.member, rand, `${label}-${round}`, kind.identity));
+  }
+  return kinds.map((kind, i) => ({
+    label: kind.label,
+    p50: median(runs[i].map((r) => r.p50)),
+    p99: median(runs[i].map((r) => r.p99)),
+    errors: runs[i].reduce((sum, r) => sum + r.errors, 0),
+  }));
 }
 
 /** Loads people into a member's program through /admin/beacon_user/import, 100 a request,

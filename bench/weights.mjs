@@ -4,7 +4,7 @@
 // by weight in both. Each measured create is a preloaded person again with a new email and
 // phone, so every check weighs candidates and records a duplicate. Create p50 and p99 at
 // LATENCY_RATE, median of alternating rounds (target ≤ 1.1×), and what a create reads in D1.
-import { clientOf, createCost, createLatency, importPeople, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
+import { alternatingCreateLatency, clientOf, createCost, importPeople, LATENCY_RATE, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
 const PRELOAD = Number(process.env.BENCH_WEIGHTS_PRELOAD ?? 2_000);
 
@@ -18,24 +18,12 @@ export async function benchWeights({ ours }) {
     { label: 'duplicates by weight', member: weights },
   ].map((kind) => {
     let n = 0;
-    const again = () => ({ ...held[n % PRELOAD], email_address: `again.${n}@bench.example`, phone_number: `+1312555${String(n++ % 10_000).padStart(4, '0')}` });
-    return { ...kind, again, runs: [] };
+    const identity = () => ({ ...held[n % PRELOAD], email_address: `again.${n}@bench.example`, phone_number: `+1312555${String(n++ % 10_000).padStart(4, '0')}` });
+    return { ...kind, identity };
   });
   for (const kind of kinds) await importPeople(ours, kind.member, PRELOAD, rand, 'held', (i) => held[i]);
-  for (let round = 0; round < LOAD.rounds; round++) {
-    for (const kind of kinds) kind.runs.push(await createLatency(ours, kind.member, rand, `again-${round}`, kind.again));
-  }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const figures = [];
-  for (const kind of kinds) {
-    figures.push({
-      label: kind.label,
-      p50: median(kind.runs.map((r) => r.p50)),
-      p99: median(kind.runs.map((r) => r.p99)),
-      errors: kind.runs.reduce((sum, r) => sum + r.errors, 0),
-      cost: await createCost(ours, kind.member, rand, 'cost', 20, kind.again),
-    });
-  }
+  const figures = await alternatingCreateLatency(ours, kinds, rand, 'again');
+  for (const [i, kind] of kinds.entries()) figures[i].cost = await createCost(ours, kind.member, rand, 'cost', 20, kind.identity);
   const [base] = figures;
   const rows = figures.map((f) => ({
     creates: f.label,
