@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProgramSettings } from '../../matching/settings';
 import { DASHBOARD_USER_ROLES, DASHBOARD_USER_STATUSES, ENVIRONMENTS, HELD_MATCH_REASONS, HELD_MATCH_STATUSES } from '../../vocabulary';
-import { timestamps } from '../columns';
+import { reportMatch, timestamps } from '../columns';
 
 /** Member companies. The secret is stored only as a keyed digest; after a rotation with an
  * overlap, the previous secret's digest keeps working until `previous_secret_expires_at`.
@@ -119,15 +119,7 @@ export const networkMatchCounts = sqliteTable(
 export const heldMatches = sqliteTable(
   'held_matches',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    id: text('id').notNull().unique(),
-    clientId: text('client_id').notNull(),
-    programId: text('program_id').notNull(),
-    beaconUserId: text('beacon_user_id').notNull(),
-    reportId: text('report_id').notNull(),
-    reportClientId: text('report_client_id').notNull(),
-    reportProgramId: text('report_program_id').notNull(),
-    reportedUserId: text('reported_user_id').notNull(),
+    ...reportMatch,
     analysis: text('analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     shownAnalysis: text('shown_analysis', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: HELD_MATCH_STATUSES }).notNull(),

@@ -7,7 +7,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import type { toMatchSummaryAnalysis, toReportSyndicationAnalysis } from '../../matching/compare';
 import type { MatchWeight } from '../../matching/weights';
 import { AUDIT_SOURCES, BEACON_USER_STATUSES, DELIVERY_FAILURES, DELIVERY_STATUSES, REPORT_TYPES, STATUS_REASONS, WEBHOOK_CODES } from '../../vocabulary';
-import { timestamps } from '../columns';
+import { reportMatch, timestamps } from '../columns';
 
 /** The current state of each Beacon User; every version is in `beacon_user_versions`. */
 export const beaconUsers = sqliteTable(
@@ -234,15 +234,7 @@ export const beaconReports = sqliteTable(
 export const reportSyndications = sqliteTable(
   'report_syndications',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    id: text('id').notNull().unique(),
-    clientId: text('client_id').notNull(),
-    programId: text('program_id').notNull(),
-    beaconUserId: text('beacon_user_id').notNull(),
-    reportId: text('report_id').notNull(),
-    reportClientId: text('report_client_id').notNull(),
-    reportProgramId: text('report_program_id').notNull(),
-    reportedUserId: text('reported_user_id').notNull(),
+    ...reportMatch,
     analysis: text('analysis', { mode: 'json' }).$type<ReturnType<typeof toReportSyndicationAnalysis>>().notNull(),
     /** The match weight that decided it, and each field's part (matching/weights.ts), on the
      * full comparison: for the operator and the member's own analysts, never in the API's
