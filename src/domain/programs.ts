@@ -12,11 +12,14 @@ import { applySettings, DEFAULT_SETTINGS, storedSettings, type ProgramSettingsIn
 
 export type Program = typeof control.programs.$inferSelect;
 
+/** A program as read: settings stored before a setting existed get its default, here once. */
+const programOf = (row: Program): Program => ({ ...row, settings: storedSettings(row.settings) });
+
 export function programView(program: Program) {
   return {
     id: program.id,
     name: program.name,
-    settings: storedSettings(program.settings),
+    settings: program.settings,
     created_at: program.createdAt,
     updated_at: program.updatedAt,
   };
@@ -50,7 +53,7 @@ export async function createProgram(storage: Storage, client: Client, input: { n
 export async function findProgram(storage: Storage, programId: string): Promise<Program> {
   const row = await storage.control.select().from(control.programs).where(eq(control.programs.id, programId)).get();
   if (!row) throw errors.notFound('program_id');
-  return row;
+  return programOf(row);
 }
 
 /** How many Beacon Users a program has, in all and by status (for the operator, e.g. after an
@@ -91,7 +94,7 @@ export async function listPrograms(storage: Storage, secrets: Secrets, clientId:
         .all(),
     (program) => program.seq,
   );
-  return { programs: items.map(programView), next_cursor };
+  return { programs: items.map((row) => programView(programOf(row))), next_cursor };
 }
 
 /** A client's programs by id, for names and choices (a member has a handful; at most
@@ -102,7 +105,7 @@ export async function programsOf(storage: Storage, clientId: string): Promise<Pr
   const [programs] = await storage.control.batch([
     storage.control.select().from(control.programs).where(eq(control.programs.clientId, clientId)).orderBy(control.programs.seq).limit(PROGRAMS_AT_ONCE),
   ]);
-  return programs;
+  return programs.map(programOf);
 }
 
 export interface UpdateProgram {
@@ -121,5 +124,5 @@ export async function updateProgram(storage: Storage, cmd: UpdateProgram): Promi
     .where(eq(control.programs.id, current.id))
     .returning()
     .get();
-  return row!;
+  return programOf(row!);
 }

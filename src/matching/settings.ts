@@ -72,7 +72,7 @@ export function applySettings(base: ProgramSettings, input: ProgramSettingsInput
     duplicate_rules: input?.duplicate_rules ?? base.duplicate_rules,
     duplicates_to_pending_review: input?.duplicates_to_pending_review ?? base.duplicates_to_pending_review,
     flag_network_fraud: input?.flag_network_fraud ?? base.flag_network_fraud,
-    duplicate_decision: input?.duplicate_decision ?? base.duplicate_decision ?? DEFAULT_SETTINGS.duplicate_decision,
-    duplicate_weight_threshold: input?.duplicate_weight_threshold ?? base.duplicate_weight_threshold ?? DEFAULT_SETTINGS.duplicate_weight_threshold,
+    duplicate_decision: input?.duplicate_decision ?? base.duplicate_decision,
+    duplicate_weight_threshold: input?.duplicate_weight_threshold ?? base.duplicate_weight_threshold,
   };
 }

@@ -21,7 +21,7 @@ import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, toReportS
 import { toNetworkSyndicationAnalysis } from '../../matching/disclosure';
 import { matchingRule } from '../../matching/rules';
 import type { ProgramSettings } from '../../matching/settings';
-import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, networkWeight, type MatchWeight } from '../../matching/weights';
+import { decides, duplicateWeight, networkWeight, type MatchWeight } from '../../matching/weights';
 import type { IndexedReport, ReportHit } from '../reports/network-index';
 
 const { beaconDuplicates, reportSyndications } = userShard;
@@ -110,9 +110,8 @@ export function findDuplicates(
   counts: { key: string; users: number }[],
 ): DuplicateFinding[] {
   const recorded = new Set(recordedPairs.map((p) => p.pair));
-  // Settings stored before the weighted decision existed have neither key: rules.
   const byWeight = settings.duplicate_decision === 'weights';
-  const threshold = settings.duplicate_weight_threshold ?? DEFAULT_DUPLICATE_THRESHOLD;
+  const threshold = settings.duplicate_weight_threshold;
   return candidates
     .filter((c) => c.id !== subject.id && !recorded.has(pairOf(subject.id, c.id)))
     .map((c) => {
