@@ -134,11 +134,11 @@ export class ProgramGateway implements NetworkCalls, RotationCalls {
     return this.#call(programId, (o) => o.rotateKeys(programId, cursor));
   }
 
-  /** Releases a held match, in the receiving program. */
-  async releaseHeldMatch(heldMatchId: string, by: HeldMatchRelease = 'operator') {
-    const { programId } = await findHeldMatch(this.storage, heldMatchId);
+  /** Releases a held match, in the receiving program (where it is read again, fresh). */
+  async releaseHeldMatch(heldMatchId: string, by: HeldMatchRelease = 'operator', programId?: string) {
+    const receiving = programId ?? (await findHeldMatch(this.storage, heldMatchId)).programId;
     // (Stated: the analysis's JSON does not survive RPC's type mapping.)
-    return this.#call<HeldMatchView>(programId, (o) => o.releaseHeldMatch(programId, heldMatchId, by) as Promise<Metered<HeldMatchView>>);
+    return this.#call<HeldMatchView>(receiving, (o) => o.releaseHeldMatch(receiving, heldMatchId, by) as Promise<Metered<HeldMatchView>>);
   }
 
   syncReportIndex(programId: string, reportId: string): Promise<void> {

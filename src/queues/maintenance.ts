@@ -5,7 +5,7 @@ import { ProgramGateway } from '../durable/gateway';
 import type { Env } from '../env';
 import { PlaidError } from '../errors';
 import { loadSecrets } from '../secrets';
-import type { HeldMatchRelease, MaintenanceMessage } from './messages';
+import type { HeldMatchReleasePage, MaintenanceMessage } from './messages';
 
 /** Held matches released per message. */
 const RELEASE_PAGE = 25;
@@ -43,11 +43,11 @@ export async function handleMaintenanceBatch(batch: MessageBatch<MaintenanceMess
  * bound) by its receiving program; one that cannot be — its other member still disabled, its
  * report deleted since — is refused there and stays held (for that member's enabling, or for
  * the operator to dismiss). Returns the next page, if any. */
-async function releaseHeldMatches(storage: Storage, programs: ProgramGateway, page: HeldMatchRelease): Promise<HeldMatchRelease | null> {
+async function releaseHeldMatches(storage: Storage, programs: ProgramGateway, page: HeldMatchReleasePage): Promise<HeldMatchReleasePage | null> {
   const held = await heldForDisabledClient(storage, page.enabledClientId, page.afterSeq, RELEASE_PAGE);
   for (const match of held) {
     try {
-      await programs.releaseHeldMatch(match.id, 'member_enabled');
+      await programs.releaseHeldMatch(match.id, 'member_enabled', match.programId);
     } catch (error) {
       if (!(error instanceof PlaidError) || error.status >= 500) throw error;
     }
@@ -58,7 +58,7 @@ async function releaseHeldMatches(storage: Storage, programs: ProgramGateway, pa
 /** Starts releasing what was held while a member was disabled (after `updateClient` has
  * answered, so every isolate knows it is enabled). */
 export async function sendHeldMatchRelease(env: Env, clientId: string): Promise<void> {
-  await env.MAINTENANCE_QUEUE.send({ enabledClientId: clientId, afterSeq: 0 } satisfies HeldMatchRelease);
+  await env.MAINTENANCE_QUEUE.send({ enabledClientId: clientId, afterSeq: 0 } satisfies HeldMatchReleasePage);
 }
 
 /** Sends rotation steps (100 at a time, the most a batch takes). A failed send is resumed by the sweep. */

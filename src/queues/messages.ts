@@ -7,7 +7,7 @@ export type WebhookMessage = { eventId: string; shard: number; handover?: string
 /** A fan-out message is one page of one report's walk of one shard. */
 export type FanoutMessage = FanoutPage;
 /** A page of the matches held for a member that is enabled again, after `afterSeq`. */
-export type HeldMatchRelease = { enabledClientId: string; afterSeq: number };
+export type HeldMatchReleasePage = { enabledClientId: string; afterSeq: number };
 /** A maintenance message is one step of a key rotation, or a page of held matches to release. */
-export type MaintenanceMessage = RotationStep | HeldMatchRelease;
+export type MaintenanceMessage = RotationStep | HeldMatchReleasePage;
 export type QueueMessage = WebhookMessage | FanoutMessage | MaintenanceMessage;

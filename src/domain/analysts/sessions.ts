@@ -18,7 +18,7 @@ import { credentialDigest, keyedDigest } from '../../lib/crypto';
 import { newSecretToken } from '../../lib/ids';
 import { timestampAt } from '../../lib/time';
 import type { Secrets } from '../../secrets';
-import { emailDigests, openTotpSecret, type DashboardUser } from './accounts';
+import { emailDigest, emailDigests, openTotpSecret, type DashboardUser } from './accounts';
 import { hashPassword, spendVerification, verifyPassword } from './passwords';
 import { ACCOUNT_THRESHOLD, ADDRESS_THRESHOLD, clearSignInFailures, recordSignInFailure, waitBeforeSignIn, type ThrottleKey } from './throttle';
 import { acceptTotp } from './totp';
@@ -45,8 +45,7 @@ export interface SignInAttempt {
 /** The keys an attempt's failures count against: the account (the email's digest, known or
  * not) and, when known, the source address. */
 export async function signInKeys(secrets: Secrets, attempt: Pick<SignInAttempt, 'email' | 'address'>): Promise<[ThrottleKey, ...ThrottleKey[]]> {
-  const [digest] = await emailDigests(secrets, attempt.email);
-  const accountKey: ThrottleKey = { key: `account:${digest}`, threshold: ACCOUNT_THRESHOLD };
+  const accountKey: ThrottleKey = { key: `account:${await emailDigest(secrets, attempt.email)}`, threshold: ACCOUNT_THRESHOLD };
   if (!attempt.address) return [accountKey];
   return [accountKey, { key: `address:${await keyedDigest(secrets.hmacKey, 'sign-in-address', attempt.address)}`, threshold: ADDRESS_THRESHOLD }];
 }

@@ -7,7 +7,7 @@
  * the account's count. A wait, once known, is remembered by the isolate until it ends: a
  * flood of refused attempts costs no D1 read (a wait never ends early — nothing can succeed
  * while it lasts). */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { control, type Storage } from '../../db';
 import { IsolateCache } from '../../lib/isolate-cache';
 import { timestampAt } from '../../lib/time';
@@ -39,10 +39,20 @@ function remember(key: string, until: number, now: number): void {
 export async function waitBeforeSignIn(storage: Storage, keys: ThrottleKey[], now = Date.now()): Promise<number | null> {
   const known = Math.max(...keys.map((k) => waiting.get(k.key) ?? 0));
   if (known > now) return Math.ceil((known - now) / 1000);
-  const rows = await Promise.all(
-    keys.map(async (k) => (await storage.control.select({ blockedUntil: signInThrottles.blockedUntil }).from(signInThrottles).where(eq(signInThrottles.key, k.key)).all())[0]),
-  );
-  const untils = rows.map((r) => (r?.blockedUntil ? Date.parse(r.blockedUntil) : 0));
+  const rows = await storage.control
+    .select({ key: signInThrottles.key, blockedUntil: signInThrottles.blockedUntil })
+    .from(signInThrottles)
+    .where(
+      inArray(
+        signInThrottles.key,
+        keys.map((k) => k.key),
+      ),
+    )
+    .all();
+  const untils = keys.map((k) => {
+    const blockedUntil = rows.find((r) => r.key === k.key)?.blockedUntil;
+    return blockedUntil ? Date.parse(blockedUntil) : 0;
+  });
   keys.forEach((k, i) => remember(k.key, untils[i]!, now));
   const until = Math.max(...untils);
   return until > now ? Math.ceil((until - now) / 1000) : null;

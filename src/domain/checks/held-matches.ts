@@ -13,7 +13,7 @@
  * so the bound errs on the side of holding. */
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { control, userShard, type ControlDb, type Storage } from '../../db';
+import { control, type ControlDb, type Storage } from '../../db';
 import { errors } from '../../errors';
 import { listPage, PAGE_SIZE } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
@@ -22,7 +22,7 @@ import { toReportSyndicationAnalysis } from '../../matching/compare';
 import type { Secrets } from '../../secrets';
 import type { HeldMatchReason, HeldMatchStatus } from '../../vocabulary';
 import { disabledClientIds } from '../clients';
-import { findProgramPlace } from '../directory';
+import { reportsOf } from '../reports/store';
 import { shownAnalysis, type ReportFinding, type Subject } from './findings';
 
 const { networkMatchCounts, heldMatches } = control;
@@ -242,13 +242,7 @@ export async function heldMatchToRelease(storage: Storage, heldMatchId: string):
     const off = [held.reportClientId, held.clientId].find((id) => disabled.has(id));
     if (off) throw errors.refused(`client ${off} is disabled: held match ${held.id} is released when it is enabled again`);
   }
-  const { shard } = await findProgramPlace(storage, held.reportProgramId);
-  const report = await storage
-    .userShard(shard)
-    .select({ deletedAt: userShard.beaconReports.deletedAt })
-    .from(userShard.beaconReports)
-    .where(eq(userShard.beaconReports.id, held.reportId))
-    .get();
+  const report = (await reportsOf(storage, [held])).get(held.reportId);
   if (!report || report.deletedAt !== null) throw errors.refused(`the report of held match ${held.id} was deleted: dismiss it instead`);
   return held;
 }
