@@ -62,14 +62,13 @@ export async function benchConsole({ ours }) {
   const busy = await memberWithConsole(ours, queued, 'busy');
   const few = await memberWithConsole(ours, small, 'few');
 
-  let started = Date.now();
+  const started = Date.now();
   await importPairs(ours, busy, busy.programs, 2 * QUEUE, rand, 'queue');
   const importSeconds = (Date.now() - started) / 1000;
   const atQueue = await loadQueue(ours, busy.cookie);
 
   await importPairs(ours, few, few.programs, SMALL, rand, 'small');
   const atSmall = await loadQueue(ours, few.cookie);
-  started = Date.now();
   await importPairs(ours, busy, busy.programs, LARGE - 2 * QUEUE, rand, 'large');
   const atLarge = await loadQueue(ours, busy.cookie);
 

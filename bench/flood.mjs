@@ -6,6 +6,7 @@
 // request (one D1 read), and, from a sample of SAMPLE requests, how many were answered without
 // any D1 round trip (Beacon-D1-Usage), how many were refused by the per-source limit, and —
 // for sign-ins — how many passwords were checked and how many attempts were told to wait.
+import { consoleForm } from '../scripts/console-admin.mjs';
 import { compareLoads, LOAD, printTable, ratio } from './lib.mjs';
 
 /** More than the per-source limit lets through in its window (wrangler.toml: 1000 per 10 s). */
@@ -14,23 +15,16 @@ const SAMPLE = 1200;
 const hex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, '0')).join('');
 const credentials = () => ({ 'PLAID-CLIENT-ID': hex(12), 'PLAID-SECRET': hex(15) });
 
+const SAME = credentials();
 const API_BODY = { beacon_user_id: 'becusr_0000000000000' };
 const api = (path, headers) => async () => () => ({ path, headers: headers(), body: API_BODY });
 
 /** A browser at the sign-in page (its pre-session cookie and form token), then the form again
  * and again with a wrong password, each time for another email address. */
 async function signIns(ours, source) {
-  const page = await fetch(`${ours}/console/sign-in`, { headers: source });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  const { cookie, csrf } = await consoleForm(await fetch(`${ours}/console/sign-in`, { headers: source }));
   if (!csrf) throw new Error('the sign-in page had no form token');
-  const headers = {
-    cookie: page.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; '),
-    origin: ours,
-    'content-type': 'application/x-www-form-urlencoded',
-  };
+  const headers = { cookie, origin: ours, 'content-type': 'application/x-www-form-urlencoded' };
   let n = 0;
   return () => ({
     path: '/console/sign-in',
@@ -42,13 +36,7 @@ async function signIns(ours, source) {
 const FLOODS = [
   {
     label: 'the same wrong credentials',
-    prepare: api(
-      '/beacon/user/get',
-      (
-        (fixed) => () =>
-          fixed
-      )(credentials()),
-    ),
+    prepare: api('/beacon/user/get', () => SAME),
   },
   { label: 'new wrong credentials each time', prepare: api('/beacon/user/get', credentials) },
   { label: 'a wrong operator token', prepare: api('/admin/client/list', () => ({ authorization: `Bearer ${hex(24)}` })) },

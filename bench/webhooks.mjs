@@ -36,7 +36,7 @@ export async function benchWebhooks({ ours }) {
     // Throughput: closed loop.
     const batch = users.slice(0, EVENTS);
     let next = 0;
-    const throughput = await measure(ours, receiver, batch, (review) =>
+    const throughput = await measure(ours, receiver, (review) =>
       Promise.all(
         Array.from({ length: LOAD.connections }, async () => {
           while (next < batch.length) await review(batch[next++]);
@@ -47,7 +47,7 @@ export async function benchWebhooks({ ours }) {
 
     // Delay: open loop at a fixed rate.
     const paced = users.slice(EVENTS);
-    const latency = await measure(ours, receiver, paced, (review) =>
+    const latency = await measure(ours, receiver, (review) =>
       Promise.all(paced.map((user, i) => new Promise((resolve) => setTimeout(resolve, (1000 * i) / LATENCY_RATE)).then(() => review(user)))),
     );
 
@@ -69,7 +69,7 @@ export async function benchWebhooks({ ours }) {
 }
 
 /** Runs the reviews with `drive`, waits for every webhook, and summarises. */
-async function measure(ours, receiver, _users, drive) {
+async function measure(ours, receiver, drive) {
   const responded = new Map();
   let errors = 0;
   const review = async ({ member, id, to }) => {

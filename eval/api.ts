@@ -27,7 +27,7 @@ import { TEST_SECRETS } from '../test/secrets';
 import { compareNormalised, normaliseIdentity } from '../src/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
-import { pairKey, prf, printByKind, scoreByKind, truePairsOf } from './pairs';
+import { byPersonOf, pairKey, pct, prf, printByKind, ratio, scoreByKind, truePairsOf } from './pairs';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,8 +41,6 @@ const { values: args } = parseArgs({
 
 /** Requests per second per client: under the Worker's rate limit of 1000 per 10 s. */
 const RATE = 90;
-
-const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
 type Json = Record<string, any>;
 
@@ -81,7 +79,7 @@ async function main() {
     });
 
     const started = Date.now();
-    const [userIds] = await Promise.all([
+    const [userIds, weightedIds] = await Promise.all([
       load(call, credentials, program.id, records, Number(args.concurrency)),
       load(call, weightedCredentials, weightedProgram.id, records, Number(args.concurrency)),
     ]);
@@ -98,8 +96,7 @@ async function main() {
       return detected;
     };
     const detectedRules = await duplicates(credentials, recordOf);
-    // The weighted program's users have ids of their own: found through their client_user_id.
-    const detectedWeights = await duplicates(weightedCredentials, await userIdsByRecord(call, weightedCredentials, records));
+    const detectedWeights = await duplicates(weightedCredentials, new Map(weightedIds.map((id, i) => [id, i])));
 
     // Network: each syndication of the evaluation program names its own report.
     const networkPairs = new Set<string>();
@@ -143,21 +140,6 @@ async function load(call: ReturnType<typeof client>, credentials: Json, programI
   return ids;
 }
 
-/** A client's user ids → record index, through their client_user_id (the record's id). */
-async function userIdsByRecord(call: ReturnType<typeof client>, credentials: Json, records: LabelledRecord[]) {
-  const byRecordId = new Map(records.map((r, i) => [r.id, i]));
-  const out = new Map<string, number>();
-  for (const id of await detectedEvents(call, credentials, 'DUPLICATE_DETECTED', 'beacon_duplicate_id')) {
-    const duplicate = await call.api(credentials, '/beacon/duplicate/get', { beacon_duplicate_id: id });
-    for (const u of [duplicate.beacon_user1.id, duplicate.beacon_user2.id]) {
-      if (out.has(u)) continue;
-      const user = await call.api(credentials, '/beacon/user/get', { beacon_user_id: u });
-      out.set(u, byRecordId.get(user.client_user_id)!);
-    }
-  }
-  return out;
-}
-
 /** A stored identity as a create request: accounts without their `added_at`. */
 function requestOf(record: LabelledRecord) {
   const { depository_accounts, ...rest } = record.identity;
@@ -180,8 +162,7 @@ async function detectedEvents(call: ReturnType<typeof client>, credentials: Json
 }
 
 function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights', Set<string>>, network: { weights: Set<string>; chosen: number[] }, loadSeconds: number) {
-  const byPerson = new Map<string, number[]>();
-  records.forEach((r, i) => byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), i]));
+  const byPerson = byPersonOf(records);
   const truePairs = truePairsOf(records);
   const hard = records.map((r, i) => [r, i] as const).filter(([r]) => HARD_NEGATIVE_KINDS.includes(r.kind));
   const score = (detected: Set<string>, truth: Set<string>, flaggedOf: (key: string) => number[]) => {
@@ -239,7 +220,6 @@ function report(records: LabelledRecord[], duplicates: Record<'rules' | 'weights
     console.log(JSON.stringify(result, null, 2));
     return;
   }
-  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (name: string, s: ReturnType<typeof score>) =>
     console.log(
       `| ${name} | ${s.precision.toFixed(4)} (${s.correct} / ${s.detected}) | ${s.recall.toFixed(4)} (${s.correct} / ${s.truth}) | ${s.f1.toFixed(4)} | ${pct(s.hardNegativeFalseFlagRate)} (${s.hardFlagged} / ${hard.length}) |`,

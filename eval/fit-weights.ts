@@ -73,8 +73,8 @@ const mLabelled = normaliseRows(mCounts, true);
 
 // EM over the compared pairs, u fixed.
 const pairLevels = pairs.map((p) => MATCH_FIELDS.map((f) => fieldCode(p.analysis, f)));
-let m = normaliseRows(zero(), true); // uniform start
-for (const f of MATCH_FIELDS) m[f] = { match: 0.9, partial_match: 0.05, no_match: 0.05 };
+// Start: agreement likely, near misses and disagreements rare.
+let m = Object.fromEntries(MATCH_FIELDS.map((f) => [f, { match: 0.9, partial_match: 0.05, no_match: 0.05 }])) as typeof mLabelled;
 let prior = 0.5;
 for (let iteration = 0; iteration < 50; iteration++) {
   const counts = zero();
@@ -112,8 +112,5 @@ export const WEIGHTS_DATA: WeightsData = ${JSON.stringify({ prior: r6(labelledPr
 /** For comparison only: m by EM over the compared pairs. */
 export const EM_M = ${JSON.stringify(table(m), null, 2)};
 `;
-if (args['dry-run']) console.log(source);
-else {
-  writeFileSync(new URL('../src/matching/weights-data.ts', import.meta.url), source);
-  console.log(source);
-}
+if (!args['dry-run']) writeFileSync(new URL('../src/matching/weights-data.ts', import.meta.url), source);
+console.log(source);

@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import { blockingKeysOf, MAX_BLOCKING_KEYS } from '../src/matching/blocking-keys';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, type NormalisedIdentity } from '../src/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
-import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, NETWORK_THRESHOLD } from '../src/matching/weights';
-import { DEFAULT_DUPLICATE_RULES } from './default-rules';
+import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, NETWORK_THRESHOLD, networkWeight } from '../src/matching/weights';
+import { DEFAULT_DUPLICATE_RULES } from '../src/matching/settings';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
-import { comparedPairs, pairKey, prf, printByKind, scoreByKind, truePairsOf, type ComparedPair } from './pairs';
+import { comparedPairs, f4, pairKey, pct, prf, printByKind, ratio, scoreByKind, truePairsOf, type ComparedPair } from './pairs';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,8 +31,6 @@ const people = Number(args.people);
 const seed = Number(args.seed);
 const examples = Number(args.examples);
 
-const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
@@ -59,7 +57,7 @@ const decisions: Record<string, Decision> = {
   'duplicates, default rules': (p) => matchingRule(p.analysis, DEFAULT_DUPLICATE_RULES) !== null,
   [`duplicates, weights ≥ ${DEFAULT_DUPLICATE_THRESHOLD}`]: (p) => decides(duplicateWeight(p.analysis, p.counts, DEFAULT_DUPLICATE_THRESHOLD)),
   'network, rules (before)': (p) => matchingRule(p.analysis, NETWORK_RULES) !== null,
-  [`network, weights ≥ ${NETWORK_THRESHOLD} + guards`]: (p) => decides(matchWeight(p.analysis, p.counts, NETWORK_THRESHOLD)),
+  [`network, weights ≥ ${NETWORK_THRESHOLD} + guards`]: (p) => decides(networkWeight(p.analysis, p.counts)),
 };
 
 /** Precision, recall and F1 of a decision, overall and per kind of record (eval/pairs.ts). */
@@ -169,7 +167,6 @@ const report = {
 if (args.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  const f4 = (x: number) => x.toFixed(4);
   console.log(
     `Matching, offline — ${people} people (seed ${seed}): ${records.length} records, ${hard.length} hard negatives, ${truePairs.size} true pairs, ${pairs.length} compared pairs`,
   );

@@ -2,7 +2,7 @@
  * one by one into an in-memory blocking index; each insert compares the record with the
  * earlier records that share a key. Each pair comes with its term counts (weights.ts): per
  * field, how many earlier records carry the shared key — what `key_counts` says at the check. */
-import { blockingKeysOf, fieldBlockingKeysOf, termCountsOf } from '../src/matching/blocking-keys';
+import { fieldBlockingKeysOf, termCountsOf } from '../src/matching/blocking-keys';
 import { compareNormalised, normaliseIdentity, type MatchAnalysis, type NormalisedIdentity } from '../src/matching/compare';
 import type { TermCounts } from '../src/matching/weights';
 import type { LabelledRecord } from './generate';
@@ -42,10 +42,16 @@ export function comparedPairs(records: LabelledRecord[], normalised: NormalisedI
   return { pairs: all, index };
 }
 
-/** Pairs of records of the same person. */
-export function truePairsOf(records: LabelledRecord[]): Set<string> {
+/** Each person's records, by index. */
+export function byPersonOf(records: LabelledRecord[]): Map<string, number[]> {
   const byPerson = new Map<string, number[]>();
   records.forEach((r, i) => byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), i]));
+  return byPerson;
+}
+
+/** Pairs of records of the same person. */
+export function truePairsOf(records: LabelledRecord[]): Set<string> {
+  const byPerson = byPersonOf(records);
   const truePairs = new Set<string>();
   for (const group of byPerson.values()) {
     for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length; y++) truePairs.add(pairKey(group[x]!, group[y]!));
@@ -53,9 +59,9 @@ export function truePairsOf(records: LabelledRecord[]): Set<string> {
   return truePairs;
 }
 
-export { blockingKeysOf };
-
-const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+export const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+export const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+export const f4 = (x: number) => x.toFixed(4);
 
 /** Precision, recall and F1 of `tp` correct among `found` detected, `all` to find. */
 export function prf(tp: number, found: number, all: number) {
@@ -90,8 +96,6 @@ export function scoreByKind(records: LabelledRecord[], detected: string[], truth
  * where the kind has true pairs; its records in a false pair in every case. */
 export function printByKind(decisions: Record<string, { by_kind: ReturnType<typeof scoreByKind> }>) {
   const names = Object.keys(decisions);
-  const f4 = (x: number) => x.toFixed(4);
-  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   console.log('By kind of record (a pair counts for the kind of each of its records): precision / recall / F1 where it has true pairs; records of the kind in a false pair');
   console.log(`| kind | records | true pairs | ${names.join(' | ')} |`);
   console.log(`| --- | --- | --- | ${names.map(() => '---').join(' | ')} |`);

@@ -4,6 +4,23 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 
+/** The current code of an authenticator with this base32 secret (the console's: SHA-1, 6 digits, 30 s).
+ * @param {string} secret */
+export const totpCode = (secret) => new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+
+/**
+ * A console page with a form, as a browser holds it: the cookies it set, its CSRF token, its HTML.
+ * @param {Response} page
+ */
+export async function consoleForm(page) {
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const html = await page.text();
+  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1], html };
+}
+
 /**
  * @typedef {{ email: string, password: string, totp_secret: string, dashboard_user_id: string }} ConsoleAdmin
  */
@@ -25,17 +42,11 @@ export async function setUpConsoleAdmin(url, adminToken, clientId, email) {
   const created = /** @type {any} */ (await response.json());
   if (!response.ok) throw new Error(`/admin/dashboard_user/create: ${created.error_code}: ${created.error_message}`);
 
-  const page = await fetch(created.setup_url);
-  const preSession = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const html = await page.text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  const { cookie: preSession, csrf, html } = await consoleForm(await fetch(created.setup_url));
   const totpSecret = /data-secret="([A-Z2-7]+)"/.exec(html)?.[1];
   if (!csrf || !totpSecret) throw new Error(`the setup page at ${created.setup_url} did not offer its form`);
   const password = randomBytes(18).toString('base64url');
-  const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(totpSecret) }).generate();
+  const code = totpCode(totpSecret);
   const done = await fetch(created.setup_url, {
     method: 'POST',
     redirect: 'manual',

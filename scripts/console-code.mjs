@@ -4,7 +4,7 @@
 // same 30 seconds, wait for the next one.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Secret, TOTP } from 'otpauth';
+import { totpCode } from './console-admin.mjs';
 import { ROOT } from './local-worker.mjs';
 
 const CREDENTIALS = join(ROOT, '.wrangler', 'sandbox-credentials.json');
@@ -15,4 +15,4 @@ if (!secret) {
 }
 const period = 30;
 const left = period - (Math.floor(Date.now() / 1000) % period);
-console.log(`${new TOTP({ algorithm: 'SHA1', digits: 6, period, secret: Secret.fromBase32(secret) }).generate()}  (good for ${left} s more)`);
+console.log(`${totpCode(secret)}  (good for ${left} s more)`);

@@ -32,11 +32,11 @@ async function everyPage(path: string, key: string, all: boolean) {
   const plane = admin();
   const items: unknown[] = [];
   let cursor: string | null = null;
+  if (!all) return plane.call(path, {});
   do {
     const page: Record<string, unknown> = await plane.call(path, cursor ? { cursor } : {});
     items.push(...(page[key] as unknown[]));
-    cursor = all ? (page.next_cursor as string | null) : null;
-    if (!all) return page;
+    cursor = page.next_cursor as string | null;
   } while (cursor);
   return { [key]: items, next_cursor: null };
 }

@@ -11,8 +11,6 @@ import type { TermCounts } from './weights';
 import type { FieldDefinition } from './fields/field';
 import { nameSounds } from './fields/name';
 
-export { MAX_ACCOUNT_KEYS } from './fields/depository-accounts';
-
 /** At most this many keys per identity. */
 export const MAX_BLOCKING_KEYS = 16;
 

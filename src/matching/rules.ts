@@ -2,8 +2,6 @@
 import { reaches, type MatchRule } from './codes';
 import { fieldCode, MATCH_FIELDS, type MatchAnalysis } from './fields';
 
-export { fieldCode };
-
 /** Every field the rule lists reaches at least the code it asks for (`match` ≥ `partial_match`).
  * A rule that lists no field holds for nothing. */
 export function satisfiesRule(analysis: MatchAnalysis, rule: MatchRule): boolean {

@@ -34,9 +34,6 @@ export type NormalisedIdentity = { [F in MatchField]: ReturnType<Fields[F]['norm
 /** The result of comparing identity `a` with identity `b`, field by field. */
 export type MatchAnalysis = { [F in MatchField]: ReturnType<Fields[F]['compare']> };
 
-/** Fields whose result is a bare code (all but the accounts, which list each account). */
-export type ScalarField = { [F in MatchField]: MatchAnalysis[F] extends MatchCode ? F : never }[MatchField];
-
 /** The field's code in an analysis (accounts: the best account's). */
 export function fieldCode(analysis: MatchAnalysis, field: MatchField): MatchCode {
   const definition = FIELDS[field] as FieldDefinition<unknown, unknown>;
