@@ -12,13 +12,11 @@ import {
   setupUrl,
   type Invitation,
 } from '../domain/analysts/accounts';
-import { PlaidError } from '../errors';
 import { parseRequest } from '../http/validation';
 import { InviteForm, RoleForm } from '../schemas/console';
 import { DASHBOARD_USER_ROLES } from '../vocabulary';
-import { sentence } from './auth';
 import { Time } from './components';
-import { allowedTo, redirectWith, type ConsoleContext, type ConsoleEnv } from './context';
+import { act, allowedTo, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
 import { ACCOUNT_STATUS_LABELS, ROLE_LABELS } from './words';
@@ -29,15 +27,14 @@ interface NewLink {
   invitation: Invitation;
 }
 
-async function analystsPage(c: ConsoleContext, link: NewLink | null = null, error: string | null = null) {
+async function analystsPage(c: ConsoleContext, link: NewLink | null = null) {
   const { account, csrfToken } = allowedTo(c, 'manage_analysts');
-  if (error) c.set('flash', { kind: 'error', text: error });
   const { items, next_cursor } = await listDashboardUsers(c.get('storage'), c.get('secrets'), account.clientId, c.req.query('cursor'));
   const rows = await Promise.all(items.map(async (a) => ({ account: a, email: await openEmail(c.get('secrets'), a) })));
   const origin = new URL(c.req.url).origin;
   return render(
     c,
-    { title: 'Analysts', section: 'analysts', status: error ? 400 : 200 },
+    { title: 'Analysts', section: 'analysts' },
     <>
       {link && (
         <div class="link-box" role="status">
@@ -158,22 +155,12 @@ async function analystsPage(c: ConsoleContext, link: NewLink | null = null, erro
   );
 }
 
-async function act(c: ConsoleContext, work: () => Promise<string | NewLink>): Promise<Response> {
-  try {
-    const done = await work();
-    return typeof done === 'string' ? redirectWith(c, '/console/analysts', { kind: 'notice', text: done }) : analystsPage(c, done);
-  } catch (error) {
-    if (error instanceof PlaidError && error.status < 500) return redirectWith(c, '/console/analysts', { kind: 'error', text: sentence(error.message) });
-    throw error;
-  }
-}
-
 export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
   pages.get('/analysts', (c) => analystsPage(c));
 
   pages.post('/analysts/invite', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
-    return act(c, async () => {
+    return act(c, '/console/analysts', async () => {
       const input = parseRequest(InviteForm, await c.req.parseBody());
       const { invitation } = await createDashboardUser(c.get('storage'), c.get('secrets'), {
         clientId: account.clientId,
@@ -181,13 +168,13 @@ export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
         role: input.role,
         invitedBy: account.id,
       });
-      return { email: input.email, invitation };
+      return analystsPage(c, { email: input.email, invitation });
     });
   });
 
   pages.post('/analysts/:id/role', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
-    return act(c, async () => {
+    return act(c, '/console/analysts', async () => {
       const { role } = parseRequest(RoleForm, await c.req.parseBody());
       await changeRole(c.get('storage'), account.clientId, account.id, c.req.param('id'), role);
       return `The role is now ${ROLE_LABELS[role].toLowerCase()}.`;
@@ -196,7 +183,7 @@ export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
 
   pages.post('/analysts/:id/deactivate', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
-    return act(c, async () => {
+    return act(c, '/console/analysts', async () => {
       await deactivateDashboardUser(c.get('storage'), account.clientId, account.id, c.req.param('id'));
       return 'The account is deactivated: its sessions have ended.';
     });
@@ -204,17 +191,17 @@ export function registerAnalystRoutes(pages: Hono<ConsoleEnv>): void {
 
   pages.post('/analysts/:id/reactivate', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
-    return act(c, async () => {
+    return act(c, '/console/analysts', async () => {
       const { account: back, invitation } = await reactivateDashboardUser(c.get('storage'), c.get('secrets'), account.clientId, account.id, c.req.param('id'));
-      return invitation ? { email: await openEmail(c.get('secrets'), back), invitation } : 'The account is active again.';
+      return invitation ? analystsPage(c, { email: await openEmail(c.get('secrets'), back), invitation }) : 'The account is active again.';
     });
   });
 
   pages.post('/analysts/:id/link', async (c) => {
     const { account } = allowedTo(c, 'manage_analysts');
-    return act(c, async () => {
+    return act(c, '/console/analysts', async () => {
       const { account: invited, invitation } = await reissueInvitation(c.get('storage'), c.get('secrets'), account.clientId, account.id, c.req.param('id'));
-      return { email: await openEmail(c.get('secrets'), invited), invitation };
+      return analystsPage(c, { email: await openEmail(c.get('secrets'), invited), invitation });
     });
   });
 }

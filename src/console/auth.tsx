@@ -6,10 +6,11 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/analysts/passwords';
 import { endAllSessions, endSession, signIn, startSession } from '../domain/analysts/sessions';
 import { totpUri } from '../domain/analysts/totp';
 import { PlaidError } from '../errors';
-import { sourceAdmitted } from '../http/endpoint';
+import { clientAddress, sourceAdmitted } from '../http/endpoint';
 import { endSessionCookie, presentedSessionToken, redirectWith, signedIn, startSessionCookie, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
+import { sentence } from './words';
 
 const field = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
@@ -114,7 +115,7 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
       email,
       password: field(body, 'password'),
       code: field(body, 'code'),
-      address: c.req.header('cf-connecting-ip') ?? null,
+      address: clientAddress(c.req.raw.headers),
     });
     if (!result.ok) {
       if (result.waitSeconds !== null) {
@@ -162,9 +163,3 @@ export function registerAuthRoutes(pages: Hono<ConsoleEnv>): void {
     return redirectWith(c, '/console/sign-in', { kind: 'notice', text: 'You are signed out on every device.' });
   });
 }
-
-/** A domain message as a sentence (a leading field name, like `fraud_date`, stays as it is). */
-export const sentence = (message: string) => {
-  const start = /^[a-z]+[_.]/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
-  return /[.!?]$/.test(start) ? start : `${start}.`;
-};

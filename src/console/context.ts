@@ -9,9 +9,11 @@ import { may, roleRefusal, type ConsoleAction } from '../domain/analysts/roles';
 import { resumeSession, type ConsoleSession } from '../domain/analysts/sessions';
 import type { Env } from '../env';
 import { requestStorage, type RequestUsage } from '../http/endpoint';
+import { PlaidError } from '../errors';
 import { constantTimeEqual } from '../lib/crypto';
 import { newSecretToken } from '../lib/ids';
 import { loadSecrets, type Secrets } from '../secrets';
+import { sentence } from './words';
 
 type RequestStorage = ReturnType<typeof requestStorage>;
 
@@ -130,6 +132,18 @@ function readFlash(value: string): Flash | null {
     return (flash.kind === 'notice' || flash.kind === 'error') && typeof flash.text === 'string' ? flash : null;
   } catch {
     return null;
+  }
+}
+
+/** Runs a form's action and goes back to `back` with its outcome: a notice, or a refusal of
+ * the rules (a PlaidError below 500) as the rule's sentence. `work` may answer a page itself. */
+export async function act(c: ConsoleContext, back: string, work: () => Promise<string | Response>): Promise<Response> {
+  try {
+    const done = await work();
+    return typeof done === 'string' ? redirectWith(c, back, { kind: 'notice', text: done }) : done;
+  } catch (error) {
+    if (error instanceof PlaidError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: sentence(error.message) });
+    throw error;
   }
 }
 

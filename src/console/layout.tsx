@@ -1,6 +1,7 @@
 /** The console's page shell: landmarks, navigation, the message of the last action, and the
  * console's own stylesheet and script (no inline style or script: the CSP forbids them). */
 import type { Child } from 'hono/jsx';
+import { may } from '../domain/analysts/roles';
 import type { DashboardUserRole } from '../vocabulary';
 import type { Flash } from './context';
 
@@ -15,7 +16,7 @@ const NAV = [
   { href: '/console/search', label: 'Search', section: 'search' },
   { href: '/console/programs', label: 'Programs', section: 'programs' },
   { href: '/console/webhooks', label: 'Webhooks', section: 'webhooks' },
-  { href: '/console/analysts', label: 'Analysts', section: 'analysts', role: 'admin' },
+  { href: '/console/analysts', label: 'Analysts', section: 'analysts', action: 'manage_analysts' },
   { href: '/console/account', label: 'Account', section: 'account' },
 ] as const;
 
@@ -43,7 +44,7 @@ export function Page(props: { title: string; section: Section; viewer: Viewer | 
           {viewer && (
             <nav aria-label="Console">
               <ul>
-                {NAV.filter((item) => !('role' in item) || item.role === viewer.role).map((item) => (
+                {NAV.filter((item) => !('action' in item) || may(viewer.role, item.action)).map((item) => (
                   <li>
                     <a href={item.href} aria-current={props.section === item.section ? 'page' : undefined}>
                       {item.label}

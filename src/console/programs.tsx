@@ -5,15 +5,14 @@ import { roleRefusal } from '../domain/analysts/roles';
 import { reviewQueueCountsOf } from '../domain/beacon-users/queue';
 import { getClient } from '../domain/clients';
 import { createProgram, getProgram, programsOf, type Program } from '../domain/programs';
-import { PlaidError } from '../errors';
 import { parseRequest } from '../http/validation';
 import { RULE_CODES, type MatchRule } from '../matching/codes';
 import { MATCH_FIELDS } from '../matching/fields';
 import { DEFAULT_DUPLICATE_RULES, DEFAULT_DUPLICATE_RULES_EXPLAINED } from '../matching/settings';
 import { ProgramForm } from '../schemas/console';
-import { sentence } from './auth';
+import { PROGRAM_NAME_MAX } from '../schemas/dashboard';
 import { MatchBadge, Refused, Time } from './components';
-import { allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
+import { act, allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
 import { FIELD_LABELS } from './words';
@@ -44,7 +43,7 @@ function SettingsForm(props: { c: ConsoleContext; program: Program }) {
         <legend>Settings</legend>
         <label>
           Name
-          <input type="text" name="name" required maxlength={100} value={props.program.name} />
+          <input type="text" name="name" required maxlength={PROGRAM_NAME_MAX} value={props.program.name} />
         </label>
         <label class="check">
           <input type="checkbox" name="duplicates_to_pending_review" checked={settings.duplicates_to_pending_review} />A user with a duplicate goes to the review queue
@@ -171,7 +170,7 @@ export function registerProgramRoutes(pages: Hono<ConsoleEnv>): void {
             <Csrf token={csrfToken} />
             <label>
               Name
-              <input type="text" name="name" required maxlength={100} />
+              <input type="text" name="name" required maxlength={PROGRAM_NAME_MAX} />
             </label>
             <button type="submit">Create the program</button>
           </form>
@@ -184,14 +183,11 @@ export function registerProgramRoutes(pages: Hono<ConsoleEnv>): void {
   pages.post('/programs', async (c) => {
     const { account } = allowedTo(c, 'manage_programs');
     const name = String((await c.req.parseBody()).name ?? '');
-    try {
+    return act(c, '/console/programs', async () => {
       const { name: valid } = parseRequest(ProgramForm.pick({ name: true }), { name });
       const program = await createProgram(c.get('storage'), await getClient(c.get('storage'), account.clientId), { name: valid });
       return redirectWith(c, `/console/programs/${program.id}`, { kind: 'notice', text: 'The program is created, with the default settings.' });
-    } catch (error) {
-      if (error instanceof PlaidError && error.status < 500) return redirectWith(c, '/console/programs', { kind: 'error', text: sentence(error.message) });
-      throw error;
-    }
+    });
   });
 
   pages.get('/programs/:id', async (c) => {
@@ -214,7 +210,7 @@ export function registerProgramRoutes(pages: Hono<ConsoleEnv>): void {
     const { account } = allowedTo(c, 'manage_programs');
     const id = c.req.param('id');
     const form = (await c.req.parseBody()) as Record<string, string>;
-    try {
+    return act(c, `/console/programs/${id}`, async () => {
       const input = parseRequest(ProgramForm, {
         name: form.name ?? '',
         settings: {
@@ -224,10 +220,7 @@ export function registerProgramRoutes(pages: Hono<ConsoleEnv>): void {
         },
       });
       await c.get('programs').updateProgram({ clientId: account.clientId, programId: id, name: input.name, settings: input.settings });
-      return redirectWith(c, `/console/programs/${id}`, { kind: 'notice', text: 'The settings are saved: they apply from the next check on.' });
-    } catch (error) {
-      if (error instanceof PlaidError && error.status < 500) return redirectWith(c, `/console/programs/${id}`, { kind: 'error', text: sentence(error.message) });
-      throw error;
-    }
+      return 'The settings are saved: they apply from the next check on.';
+    });
   });
 }

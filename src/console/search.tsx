@@ -6,7 +6,7 @@ import { programsOf } from '../domain/programs';
 import { PlaidError } from '../errors';
 import { parseRequest } from '../http/validation';
 import { SearchForm } from '../schemas/console';
-import { sentence } from './auth';
+import { sentence } from './words';
 import { Reason, StatusBadge } from './components';
 import { signedIn, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';

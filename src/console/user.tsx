@@ -11,16 +11,15 @@ import { may, roleRefusal, type ConsoleAction } from '../domain/analysts/roles';
 import { readCaseFile, type CaseFile } from '../domain/beacon-users/case-file';
 import { identityView, type Identity } from '../domain/beacon-users/identity';
 import { addNote, NOTE_MAX } from '../domain/beacon-users/notes';
-import { PlaidError } from '../errors';
 import { parseRequest } from '../http/validation';
 import type { MatchCode } from '../matching/codes';
 import { MATCH_FIELDS, type MatchField } from '../matching/fields';
 import { NoteForm, ReportForm, ReviewForm } from '../schemas/console';
 import { REPORT_TYPES } from '../vocabulary';
 import { today } from '../lib/time';
-import { sentence } from './auth';
+import { sentence } from './words';
 import { Actor, MatchBadge, Reason, Refused, StatusBadge, Time } from './components';
-import { allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
+import { act, allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
 import { Waterfall } from './waterfall';
@@ -435,17 +434,6 @@ async function userPage(c: ConsoleContext, beaconUserId: string) {
       <History file={file} />
     </>,
   );
-}
-
-/** Runs an action and goes back to the page it came from with its outcome: a refusal of the
- * rules (a PlaidError) is shown there as the rule's sentence. */
-async function act(c: ConsoleContext, back: string, work: () => Promise<string>): Promise<Response> {
-  try {
-    return redirectWith(c, back, { kind: 'notice', text: await work() });
-  } catch (error) {
-    if (error instanceof PlaidError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: sentence(error.message) });
-    throw error;
-  }
 }
 
 /** The user page an action on a report or syndication returns to (an id from the form: only

@@ -4,28 +4,18 @@ import type { Hono } from 'hono';
 import { roleRefusal } from '../domain/analysts/roles';
 import { getClient, updateClient } from '../domain/clients';
 import { listDeliveries, retryDelivery } from '../domain/webhooks/deliveries';
-import { PlaidError } from '../errors';
 import { parseRequest } from '../http/validation';
 import { handOverEvents } from '../queues/outbox';
 import { WebhookUrlForm } from '../schemas/console';
+import { MAX_WEBHOOK_URL_LENGTH } from '../schemas/fields';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../vocabulary';
-import { sentence } from './auth';
 import { Refused, Time } from './components';
-import { allowedTo, redirectWith, signedIn, type ConsoleContext, type ConsoleEnv } from './context';
+import { act, allowedTo, signedIn, type ConsoleEnv } from './context';
 import { Csrf } from './layout';
 import { render } from './render';
 import { DELIVERY_LABELS } from './words';
 
 const isStatus = (value: string | undefined): value is DeliveryStatus => DELIVERY_STATUSES.includes(value as DeliveryStatus);
-
-async function act(c: ConsoleContext, work: () => Promise<string>): Promise<Response> {
-  try {
-    return redirectWith(c, '/console/webhooks', { kind: 'notice', text: await work() });
-  } catch (error) {
-    if (error instanceof PlaidError && error.status < 500) return redirectWith(c, '/console/webhooks', { kind: 'error', text: sentence(error.message) });
-    throw error;
-  }
-}
 
 export function registerWebhookRoutes(pages: Hono<ConsoleEnv>): void {
   pages.get('/webhooks', async (c) => {
@@ -45,7 +35,7 @@ export function registerWebhookRoutes(pages: Hono<ConsoleEnv>): void {
           <Csrf token={csrfToken} />
           <label>
             Webhook URL
-            <input type="url" name="url" value={client.webhookUrl ?? ''} maxlength={2048} disabled={refusal !== null} aria-describedby="url-help" />
+            <input type="url" name="url" value={client.webhookUrl ?? ''} maxlength={MAX_WEBHOOK_URL_LENGTH} disabled={refusal !== null} aria-describedby="url-help" />
           </label>
           {refusal ? <Refused label="Save the URL" why={refusal} id="why-url" /> : <button type="submit">Save the URL</button>}
         </form>
@@ -131,7 +121,7 @@ export function registerWebhookRoutes(pages: Hono<ConsoleEnv>): void {
 
   pages.post('/webhooks/url', async (c) => {
     const { account } = allowedTo(c, 'manage_webhooks');
-    return act(c, async () => {
+    return act(c, '/console/webhooks', async () => {
       const { url } = parseRequest(WebhookUrlForm, await c.req.parseBody());
       await updateClient(c.get('storage'), c.get('secrets'), { client_id: account.clientId, webhook_url: url.trim() === '' ? null : url.trim() }, 'url');
       return url.trim() ? 'The webhook URL is saved.' : 'The webhook URL is removed: events are skipped until a URL is set.';
@@ -141,7 +131,7 @@ export function registerWebhookRoutes(pages: Hono<ConsoleEnv>): void {
   pages.post('/webhooks/deliveries/:id/retry', async (c) => {
     const { account } = allowedTo(c, 'manage_webhooks');
     const storage = c.get('storage');
-    return act(c, async () => {
+    return act(c, '/console/webhooks', async () => {
       await retryDelivery(storage, c.get('secrets'), account.clientId, c.req.param('id'), (shard, ids) => handOverEvents(c.env, storage, shard, ids));
       return 'The delivery is sent again, on a fresh schedule.';
     });

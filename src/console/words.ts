@@ -55,3 +55,9 @@ export const DELIVERY_LABELS: Record<DeliveryStatus, string> = { pending: 'Pendi
 
 /** `2026-01-02T13:04:05Z` → `2026-01-02 13:04 UTC`. */
 export const formatTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** A domain message as a sentence (a leading field name, like `fraud_date`, stays as it is). */
+export const sentence = (message: string) => {
+  const start = /^[a-z]+[_.]/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
+  return /[.!?]$/.test(start) ? start : `${start}.`;
+};

@@ -146,10 +146,11 @@ export function usageHeader(usage: RequestUsage | undefined): string {
 }
 
 /** The address a request comes from: Cloudflare's edge sets `CF-Connecting-IP` (a client
- * cannot). Local runs have none and share one source. */
-function sourceOf(headers: Headers): string {
-  return headers.get('cf-connecting-ip') ?? 'unknown';
-}
+ * cannot). Local runs have none. */
+export const clientAddress = (headers: Headers): string | null => headers.get('cf-connecting-ip');
+
+/** The source a request counts against: its address; local runs share one. */
+const sourceOf = (headers: Headers): string => clientAddress(headers) ?? 'unknown';
 
 /** Counts a request against its source's limit (`SOURCE_RATE_LIMITER`): false once over it. */
 export async function sourceAdmitted(env: Env, headers: Headers): Promise<boolean> {

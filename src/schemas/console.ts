@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ProgramSettingsInput } from '../matching/settings';
 import { DASHBOARD_USER_ROLES } from '../vocabulary';
 import { BeaconReportType, FraudAmount } from './report';
-import { BeaconUserStatus, EmailAddress, nonBlank, PastDate, WebhookUrl } from './fields';
+import { ProgramName } from './dashboard';
+import { BeaconUserStatus, EmailAddress, PastDate, WebhookUrl } from './fields';
 
 /** An amount in dollars; empty means unknown. */
 const Amount = z
@@ -19,4 +20,4 @@ export const SearchForm = z.object({ query: z.string().trim().min(1, 'type a cli
 export const InviteForm = z.object({ email: EmailAddress, role: z.enum(DASHBOARD_USER_ROLES) });
 export const RoleForm = z.object({ role: z.enum(DASHBOARD_USER_ROLES) });
 export const WebhookUrlForm = z.object({ url: WebhookUrl });
-export const ProgramForm = z.object({ name: nonBlank(100), settings: ProgramSettingsInput });
+export const ProgramForm = z.object({ name: ProgramName, settings: ProgramSettingsInput });

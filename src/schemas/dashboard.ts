@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { DUPLICATE_DECISIONS, DuplicateRule, ProgramSettingsInput } from '../matching/settings';
 import { BeaconUserStatus, Cursor, NextCursor, nonBlank, ObjectId, Timestamp } from './fields';
 
-const ProgramName = nonBlank(100);
+export const PROGRAM_NAME_MAX = 100;
+export const ProgramName = nonBlank(PROGRAM_NAME_MAX);
 
 export const ProgramCreateRequest = z.strictObject({ name: ProgramName, settings: ProgramSettingsInput.nullish() });
 export const ProgramGetRequest = z.strictObject({ program_id: ObjectId });
