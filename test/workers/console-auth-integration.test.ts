@@ -1,18 +1,14 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { admin, newClient } from './support/api';
+import { admin, newClient, newSource, SOURCE_LIMIT } from './support/api';
 import { Storage } from '../../src/db';
 import { signInKeys } from '../../src/domain/analysts/sessions';
 import { ADDRESS_THRESHOLD, waitBeforeSignIn } from '../../src/domain/analysts/throttle';
 import { loadSecrets } from '../../src/secrets';
-import { Browser, invite, newMemberWithAdmin, nextCode, ORIGIN, PASSWORD, setUp, signIn, type Analyst, type Page } from './support/console';
-
-const SOURCE_LIMIT = 100; // vitest.config.ts: SOURCE_RATE_LIMITER
+import { Browser, invite, newMemberWithAdmin, nextCode, ORIGIN, PASSWORD, setUp, signIn, flashOf, type Analyst, type Page } from './support/console';
 
 const sessionsOf = async (dashboardUserId: string) =>
   (await env.CONTROL_DB.prepare('SELECT * FROM console_sessions WHERE dashboard_user_id = ?').bind(dashboardUserId).all<Record<string, string>>()).results;
-
-const flashOf = (html: string) => /class="flash[^"]*"[^>]*>([^<]*)</.exec(html)?.[1];
 
 /** Whether a browser is signed in: the queue answers, or it is sent to sign in. */
 async function signedIn(browser: Browser): Promise<boolean> {
@@ -62,7 +58,7 @@ describe('account setup from a one-time link', () => {
     for (const [form, message] of cases) {
       const page = await browser.post(url, form);
       expect(page.status, page.html).toBe(400);
-      expect(flashOf(page.html)).toMatch(message);
+      expect(flashOf(page)).toMatch(message);
     }
     const { results } = await env.CONTROL_DB.prepare('SELECT status, password_hash FROM dashboard_users WHERE id = ?').bind(id).all();
     expect(results).toEqual([{ status: 'invited', password_hash: null }]);
@@ -105,7 +101,7 @@ describe('sign-in', () => {
       const page = await browser.post('/console/sign-in', form);
       expect(page.status).toBe(400);
       expect(browser.cookies.has('__Host-beacon_session')).toBe(false);
-      texts.push(flashOf(page.html));
+      texts.push(flashOf(page));
     }
     expect(new Set(texts)).toEqual(new Set(['The email address, password or authenticator code is wrong.']));
     // The address is matched without case.
@@ -168,9 +164,9 @@ describe('sign-in', () => {
     const wait = Number(page.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(50);
     expect(wait).toBeLessThanOrEqual(60);
-    expect(flashOf(page.html)).toMatch(/Too many failed sign-ins/);
+    expect(flashOf(page)).toMatch(/Too many failed sign-ins/);
     // Refused from the isolate's memory of the wait: no D1 read, no password checked.
-    expect(page.headers.get('beacon-d1-usage')).toMatch(/^round_trips=0;/);
+    expect(page.usage.round_trips).toBe(0);
     // The wait ends a minute on: the same keys allow an attempt again.
     const storage = new Storage(env);
     const keys = await signInKeys(await loadSecrets(env), { email: account.email, address: null });
@@ -191,23 +187,22 @@ describe('sign-in', () => {
   });
 
   it('counts sign-ins against the source’s limit, and refuses a flood without reading D1', async () => {
-    const browser = new Browser(`192.0.2.${Math.floor(Math.random() * 250)}-${crypto.randomUUID()}`);
+    const browser = new Browser(newSource());
     await browser.get('/console/sign-in');
     const answers: Page[] = [];
     for (let i = 0; i < SOURCE_LIMIT + 5; i++) answers.push(await browser.post('/console/sign-in', { email: `guess-${i}@example.com`, password: PASSWORD, code: '123456' }));
-    const usage = (page: Page) => page.headers.get('beacon-d1-usage');
     // Twenty wrong tries from the address are checked; then the address waits, refused from memory.
     for (const page of answers.slice(0, ADDRESS_THRESHOLD)) expect(page.status).toBe(400);
     for (const page of answers.slice(ADDRESS_THRESHOLD, SOURCE_LIMIT)) {
       expect(page.status).toBe(429);
-      expect(flashOf(page.html)).toMatch(/Too many failed sign-ins/);
-      expect(usage(page)).toMatch(/^round_trips=0;/);
+      expect(flashOf(page)).toMatch(/Too many failed sign-ins/);
+      expect(page.usage.round_trips).toBe(0);
     }
     // Past the source's limit, before anything else.
     for (const page of answers.slice(SOURCE_LIMIT)) {
       expect(page.status).toBe(429);
-      expect(flashOf(page.html)).toMatch(/Too many requests from your network/);
-      expect(usage(page)).toMatch(/^round_trips=0;/);
+      expect(flashOf(page)).toMatch(/Too many requests from your network/);
+      expect(page.usage.round_trips).toBe(0);
     }
   });
 });

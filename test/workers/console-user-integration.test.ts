@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, newBeaconUser, newClient, newProgram, stranger } from './support/api';
-import { invite, newMemberWithAdmin, type Page } from './support/console';
+import { flashOf, invite, newMemberWithAdmin } from './support/console';
 import { inUserShards } from './support/storage';
-
-const flashOf = (page: Page) => /class="flash[^"]*"[^>]*>([^<]*)</.exec(page.html)?.[1];
 
 /** The rows of the table whose caption contains `caption`: [field, ...cells, code]. */
 function tableRows(html: string, caption: RegExp): string[][] {

@@ -6,13 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { CREDENTIAL_CACHE_MS } from '../../src/domain/clients';
 import { credentialDigest, keyedDigest, matchesSecret, secretDigest } from '../../src/lib/crypto';
 import { loadSecrets } from '../../src/secrets';
-import { admin, api, clientHeaders, dashboard, expectError, newBeaconUser, newClient, newProgram, post, stranger } from './support/api';
+import { admin, api, clientHeaders, dashboard, expectError, newBeaconUser, newClient, newProgram, newSource, post, SOURCE_LIMIT, stranger } from './support/api';
 import { inUserShards, writeInUserShards } from './support/storage';
 import { consume, deliveryOf, memberWithReceiver, recordEvent } from './support/webhooks';
 
-const SOURCE_LIMIT = 100; // vitest.config.ts: SOURCE_RATE_LIMITER
 const fromSource = (source: string, headers: Record<string, string> = {}) => ({ 'CF-Connecting-IP': source, ...headers });
-const newSource = () => `192.0.2.${Math.floor(Math.random() * 250)}-${crypto.randomUUID()}`;
 
 describe('requests that are not authenticated without a read', () => {
   it('are limited per source before the body is read or D1 touched, and refused credentials are remembered', async () => {

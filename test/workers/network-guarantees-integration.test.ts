@@ -1,6 +1,6 @@
 // What docs/product.md §7 promises the network never loses: a match whichever side commits first,
 // a fan-out that stops part-way, a report whose answer was lost.
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src';
 import { Storage } from '../../src/db';
@@ -13,7 +13,7 @@ import { newId } from '../../src/lib/ids';
 import type { FanoutMessage } from '../../src/queues/messages';
 import { loadSecrets } from '../../src/secrets';
 import { admin, api, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { forgetReached, reachedCount } from './support/network';
+import { forgetReached, reachedCount, runQueue } from './support/network';
 import { expectContractShape } from './support/spec';
 import { inIndexShards, inUserShards, writeInUserShards } from './support/storage';
 
@@ -41,15 +41,7 @@ const walks = (reportId: string) =>
 const pagesOf = async (reportId: string, pass: number): Promise<FanoutPage[]> =>
   (await walks(reportId)).filter((w) => w.pass === pass).map((w) => ({ ...(JSON.parse(w.page) as FanoutPage), after: null }));
 
-async function deliver(pages: FanoutMessage[], on: Env = env) {
-  const batch = createMessageBatch<FanoutMessage>(
-    'beacon-report-fanout',
-    pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, on);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (pages: FanoutMessage[], on: Env = env) => runQueue('beacon-report-fanout', pages, on);
 
 async function sweep() {
   const ctx = createExecutionContext();
@@ -146,8 +138,7 @@ describe('a fan-out that stops part-way', () => {
     const a = await member();
     const made = await report(a.client, (await newBeaconUser(a.client, a.program, person)).id);
     const [page] = await pagesOf(made.id, 1);
-    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout-dead', [{ id: 'd0', timestamp: new Date(), attempts: 1, body: page! }]);
-    await worker.queue(batch, env);
+    await runQueue('beacon-report-fanout-dead', [page!]);
     const state = async () => (await walks(made.id)).find((w) => w.pass === 1 && w.shard === page!.shard)!.state;
     expect(await state()).toBe('dead');
     await writeInUserShards("UPDATE report_fanouts SET touched_at = '2000-01-01T00:00:00Z' WHERE report_id = ?", made.id);

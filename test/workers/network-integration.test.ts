@@ -1,11 +1,9 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
-import worker from '../../src';
 import { FANOUT_PAGE } from '../../src/domain/blocking-index';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
 import type { FanoutMessage } from '../../src/queues/messages';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { firstPages, reachedCount, syndicationCount } from './support/network';
+import { firstPages, reachedCount, runQueue, syndicationCount } from './support/network';
 import { inUserShards } from './support/storage';
 import { expectSpecShape } from './support/spec';
 
@@ -24,15 +22,7 @@ const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
   (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
 
 /** Delivers fan-out messages to the Worker's queue handler directly, as the queue would. */
-async function deliver(...bodies: FanoutMessage[]) {
-  const batch = createMessageBatch<FanoutMessage>(
-    'beacon-report-fanout',
-    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (...bodies: FanoutMessage[]) => runQueue('beacon-report-fanout', bodies);
 
 describe('the network (checks 2 and 3, and the fan-out)', () => {
   it('report after user: the fan-out reaches the other company’s matching user through the queue', async () => {
@@ -190,10 +180,7 @@ describe('fan-out dead letters', () => {
 
     // A page that failed every retry arrives on the dead-letter queue.
     const [page] = await firstPages(made.id);
-    const batch = createMessageBatch<FanoutMessage>('beacon-report-fanout-dead', [{ id: 'd0', timestamp: new Date(), attempts: 1, body: page! }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    expect(await getQueueResult(batch, ctx)).toMatchObject({ ackAll: true, retryBatch: { retry: false } });
+    expect(await runQueue('beacon-report-fanout-dead', [page!])).toMatchObject({ ackAll: true, retryBatch: { retry: false } });
 
     const listed = await admin('/admin/fanout/dead_letter/list');
     const letter = listed.body.dead_letters.find((d: { beacon_report_id: string }) => d.beacon_report_id === made.id);

@@ -1,12 +1,8 @@
-// What members may learn from each other (docs/product.md §9, docs/security.md). These tests play
-// a member that knows part of a reported person's identity and probes for the rest.
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
 import type { FanoutMessage, MaintenanceMessage } from '../../src/queues/messages';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { firstPages } from './support/network';
+import { firstPages, runQueue } from './support/network';
 import { inUserShards } from './support/storage';
 import { homeShardOf } from './support/webhooks';
 
@@ -255,13 +251,7 @@ describe('repeated matches of one reported person into one member are bounded', 
     const reportedUser = await newBeaconUser(reporter.client, reporter.program, person);
     const report = (await api(reporter.client, '/beacon/report/create', { beacon_user_id: reportedUser.id, type: 'stolen', fraud_date: '2024-03-01' })).body;
     const pages = await firstPages(report.id);
-    const batch = createMessageBatch<FanoutMessage>(
-      'beacon-report-fanout',
-      pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-    );
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    await getQueueResult(batch, ctx);
+    await runQueue('beacon-report-fanout', pages);
     const reached = await Promise.all(users.map(async (u) => (await syndicationsOf(m.client, u.id)).length));
     expect(reached.filter((n) => n === 1)).toHaveLength(SYNDICATIONS_PER_REPORTED_USER);
     expect(await heldOf(m.client.client_id)).toHaveLength(2);
@@ -330,13 +320,7 @@ describe('one notification per fact', () => {
     const again = await api(first.client, '/beacon/report/create', { beacon_user_id: first.user.id, type: 'synthetic', fraud_date: '2024-05-05' });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     const pages = await firstPages(again.body.id);
-    const batch = createMessageBatch<FanoutMessage>(
-      'beacon-report-fanout',
-      pages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-    );
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    await getQueueResult(batch, ctx);
+    await runQueue('beacon-report-fanout', pages);
 
     const after = await syndicationsOf(m.client, victim.id);
     expect(after).toHaveLength(1);
@@ -351,17 +335,6 @@ describe('one notification per fact', () => {
     expect(await notified()).toBe(1);
   });
 });
-
-/** Runs a queue's consumer on `bodies`, as the queue would. */
-async function consume<T>(queue: string, bodies: T[]) {
-  const batch = createMessageBatch<T>(
-    queue,
-    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch<never>, env);
-  await getQueueResult(batch, ctx);
-}
 
 const setDisabled = async (client: Credentials, disabled: boolean) => expect((await admin('/admin/client/update', { client_id: client.client_id, disabled })).status).toBe(200);
 
@@ -383,7 +356,7 @@ describe('a disabled member', () => {
     // The receiver is disabled: another member's report reaches none of its users.
     await setDisabled(receiver.client, true);
     const third = await reported(other);
-    await consume<FanoutMessage>('beacon-report-fanout', await firstPages(third.report.id));
+    await runQueue<FanoutMessage>('beacon-report-fanout', await firstPages(third.report.id));
     const syndicated = (userId: string) => inUserShards('SELECT id FROM report_syndications WHERE beacon_user_id = ?', userId);
     expect(await syndicated(early.id)).toEqual([]);
 
@@ -406,14 +379,14 @@ describe('a disabled member', () => {
 
     // The receiver is enabled: the match whose reporter is enabled reaches it, as a check would have.
     await setDisabled(receiver.client, false);
-    await consume<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: receiver.client.client_id, afterSeq: 0 }]);
+    await runQueue<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: receiver.client.client_id, afterSeq: 0 }]);
     expect((await syndicationsOf(receiver.client, early.id)).map((s) => s.report.type)).toEqual(['stolen']);
     expect((await api(receiver.client, '/beacon/user/get', { beacon_user_id: early.id })).body.status).toBe('pending_review');
     expect(await syndicationsOf(receiver.client, late.id)).toEqual([]);
 
     // The reporter is enabled: its report matches again.
     await setDisabled(reporter.client, false);
-    await consume<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: reporter.client.client_id, afterSeq: 0 }]);
+    await runQueue<MaintenanceMessage>('beacon-maintenance', [{ enabledClientId: reporter.client.client_id, afterSeq: 0 }]);
     expect(await syndicationsOf(receiver.client, late.id)).toHaveLength(1);
     expect((await heldOf(receiver.client.client_id)).map((h) => h.status)).toEqual(['released', 'released']);
     // Released as new matches: each took its slot of the bound.

@@ -16,14 +16,23 @@ export async function post<T = any>(path: string, body: unknown, headers: Record
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const usage = Object.fromEntries(
-    (response.headers.get('beacon-d1-usage') ?? '').split(';').flatMap((pair) => {
+  return { status: response.status, body: (await response.json()) as T, usage: usageOf(response.headers) };
+}
+
+/** What an answer cost in D1, from its Beacon-D1-Usage header (`round_trips=1; rows_read=2; …`). */
+export function usageOf(headers: Headers): Record<string, number> {
+  return Object.fromEntries(
+    (headers.get('beacon-d1-usage') ?? '').split(';').flatMap((pair) => {
       const [name, value] = pair.trim().split('=');
       return name && value !== undefined ? [[name, Number(value)]] : [];
     }),
   );
-  return { status: response.status, body: (await response.json()) as T, usage };
 }
+
+/** The per-source limit of requests before authentication (vitest.config.ts: SOURCE_RATE_LIMITER). */
+export const SOURCE_LIMIT = 100;
+/** A source address of its own (as `CF-Connecting-IP`), for a test that exhausts its limit. */
+export const newSource = () => `192.0.2.${Math.floor(Math.random() * 250)}-${crypto.randomUUID()}`;
 
 export const adminHeaders = () => ({ authorization: `Bearer ${env.ADMIN_TOKEN}` });
 

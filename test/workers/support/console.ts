@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { Secret, TOTP } from 'otpauth';
 import { expect } from 'vitest';
-import { admin, newClient, type Credentials } from './api';
+import { admin, newClient, usageOf, type Credentials } from './api';
 
 /** What a page answered: status, body, where it redirects, and what it cost in D1. */
 export interface Page {
@@ -13,6 +13,9 @@ export interface Page {
 }
 
 export const ORIGIN = 'https://beacon.test';
+
+/** The message of the page's last action (its flash), if any. */
+export const flashOf = (page: Page) => /class="flash[^"]*"[^>]*>([^<]*)</.exec(page.html)?.[1];
 
 /** A browser of the console: keeps its cookies, sends the Origin header a browser sends with
  * forms, comes from its own address, and carries each page's CSRF token back. */
@@ -50,13 +53,7 @@ export class Browser {
     const location = response.headers.get('location');
     if (location) this.urls.push(location);
     for (const match of html.matchAll(/(?:href|action)="([^"]+)"/g)) this.urls.push(match[1]!.replace(/&amp;/g, '&'));
-    const usage = Object.fromEntries(
-      (response.headers.get('beacon-d1-usage') ?? '').split(';').flatMap((pair) => {
-        const [name, value] = pair.trim().split('=');
-        return name && value !== undefined ? [[name, Number(value)]] : [];
-      }),
-    );
-    return { status: response.status, html, location, headers: response.headers, usage };
+    return { status: response.status, html, location, headers: response.headers, usage: usageOf(response.headers) };
   }
 
   get(path: string): Promise<Page> {

@@ -1,6 +1,20 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import worker from '../../../src';
 import type { FanoutPage } from '../../../src/domain/reports/fanout';
+import type { Env } from '../../../src/env';
 import { inUserShards, writeInUserShards } from './storage';
+
+/** Runs the Worker's consumer of `queue` on `bodies` (ids m0, m1, …), as Queues would, and
+ * returns what it acked and retried. */
+export async function runQueue<T>(queue: string, bodies: T[], on: Env = env) {
+  const batch = createMessageBatch<T>(
+    queue,
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch as MessageBatch<never>, on);
+  return getQueueResult(batch, ctx);
+}
 
 /** The first page of a report's fan-out in each user shard (pass 1), as its progress rows
  * recorded them when the report was made. */
