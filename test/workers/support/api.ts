@@ -86,7 +86,12 @@ const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.ra
 /** A person nobody else in the test database is: tests share D1, so network matching
  * would otherwise find every other test's Leslie. Shaped like `leslie()`. */
 export function stranger() {
-  const family = `${pick(['Knope', 'Ludgate', 'Perkins', 'Haverford', 'Wyatt'])}${pick(['son', 'ley', 'ford', 'ski', 'berg'])}${crypto.randomUUID().slice(0, 6).replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!)}x`;
+  // Six random letters (a name has no digits: each becomes a letter), so no two strangers share a name.
+  const letters = crypto
+    .randomUUID()
+    .slice(0, 6)
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+  const family = `${pick(['Knope', 'Ludgate', 'Perkins', 'Haverford', 'Wyatt'])}${pick(['son', 'ley', 'ford', 'ski', 'berg'])}${letters}x`;
   const given = pick(['Leslie', 'April', 'Ann', 'Donna', 'Ben']);
   return {
     date_of_birth: `${1940 + Math.floor(Math.random() * 60)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
