@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { blockingKeysOf, MAX_BLOCKING_KEYS } from '../src/matching/blocking-keys';
 import { compareNormalised, normaliseIdentity, toMatchSummaryAnalysis, type NormalisedIdentity } from '../src/matching/compare';
 import { matchingRule, NETWORK_RULES } from '../src/matching/rules';
-import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, NETWORK_THRESHOLD, networkWeight } from '../src/matching/weights';
+import { decides, DEFAULT_DUPLICATE_THRESHOLD, duplicateWeight, matchWeight, type MatchWeight, NETWORK_THRESHOLD, networkWeight } from '../src/matching/weights';
 import { DEFAULT_DUPLICATE_RULES } from '../src/matching/settings';
 import { generateDataset, HARD_NEGATIVE_KINDS, type LabelledRecord } from './generate';
 import { comparedPairs, f4, pairKey, pct, prf, printByKind, ratio, scoreByKind, truePairsOf, type ComparedPair } from './pairs';
@@ -197,11 +197,16 @@ if (args.json) {
 }
 
 if (args.sweep) {
-  console.log('\nThreshold sweep (weights + guards): threshold, precision, recall, F1, hard negatives flagged');
-  for (let t = 0; t <= 48; t += 4) {
-    const r = measure((p) => decides(matchWeight(p.analysis, p.counts, t)));
-    console.log(`  ${String(t).padStart(3)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  F1 ${r.f1.toFixed(4)}  hard ${r.hard_negatives_flagged}`);
-  }
+  const sweep = (title: string, thresholds: number[], weigh: (p: ComparedPair, threshold: number) => MatchWeight) => {
+    console.log(`\nThreshold sweep (${title}, weights + guards): threshold, precision, recall, F1, hard negatives flagged`);
+    for (const t of thresholds) {
+      const r = measure((p) => decides(weigh(p, t)));
+      console.log(`  ${String(t).padStart(3)}  P ${r.precision.toFixed(4)}  R ${r.recall.toFixed(4)}  F1 ${r.f1.toFixed(4)}  hard ${r.hard_negatives_flagged}`);
+    }
+  };
+  const steps = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+  sweep('network', steps(0, 48, 4), (p, t) => matchWeight(p.analysis, p.counts, t));
+  sweep('duplicates', steps(6, 30, 2), (p, t) => duplicateWeight(p.analysis, p.counts, t));
 }
 
 if (examples > 0) {

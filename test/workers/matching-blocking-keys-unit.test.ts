@@ -62,6 +62,17 @@ describe('blocking keys', () => {
       ['day and month swapped, moved house', leslie({ ...contactless, date_of_birth: '1975-01-18', address: null })],
     ];
     for (const [title, other] of cases) expect(shareKey(base, other), title).toBe(true);
+    // A slip in one part of the birth date, moved house: two parts and both names still meet.
+    const moved = { ...contactless, address: null };
+    const slips: [string, Identity][] = [
+      ['day slipped', leslie({ ...moved, date_of_birth: '1975-01-28' })],
+      ['month slipped', leslie({ ...moved, date_of_birth: '1975-07-18' })],
+      ['year slipped in its decade', leslie({ ...moved, date_of_birth: '1945-01-18' })],
+      ['day slipped, names swapped', leslie({ ...moved, date_of_birth: '1975-01-28', name: { given_name: 'Knope', family_name: 'Leslie' } })],
+    ];
+    for (const [title, other] of slips) expect(shareKey(base, other), title).toBe(true);
+    // Not with only one of the names: a sibling born the same month is not found by it.
+    expect(shareKey(leslie({ ...moved, date_of_birth: '1975-01-28', name: { given_name: 'Ann', family_name: 'Knope' } }), base)).toBe(false);
     const swappedA = leslie({ ...contactless, date_of_birth: '1975-04-03', address: null });
     expect(shareKey(swappedA, { ...swappedA, date_of_birth: '1975-03-04' }), 'day and month swapped').toBe(true);
   });

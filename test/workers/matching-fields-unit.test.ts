@@ -35,6 +35,8 @@ describe('name', () => {
       ['typo in the given name → partial_match', name('Andy', 'Dwyer'), name('Andu', 'Dwyer'), 'partial_match'],
       ['spelling variant that sounds alike → partial_match', name('Steven', 'Smith'), name('Stephen', 'Smyth'), 'partial_match'],
       ['given and family swapped → partial_match', name('Ben', 'Wyatt'), name('Wyatt', 'Ben'), 'partial_match'],
+      ['swapped, a middle name dropped → partial_match', name('Ben Andrew', 'Wyatt'), name('Wyatt', 'Ben'), 'partial_match'],
+      ['swapped with another given name → no_match', name('Ann', 'Wyatt'), name('Wyatt', 'Ben'), 'no_match'],
       ['nickname → partial_match', name('Robert', 'Swanson'), name('Bob', 'Swanson'), 'partial_match'],
       ['short form of the given name → partial_match', name('Christopher', 'Traeger'), name('Chris', 'Traeger'), 'partial_match'],
       ['middle name added → partial_match', name('Leslie', 'Knope'), name('Leslie Barbara', 'Knope'), 'partial_match'],

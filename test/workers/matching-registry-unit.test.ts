@@ -29,6 +29,9 @@ describe('the registry of matching fields', () => {
       id: 'id_number',
       acct: 'depository_accounts',
       'dob+name': 'date_of_birth',
+      'dob-ym+names': 'date_of_birth',
+      'dob-md+names': 'date_of_birth',
+      'dob-yd+names': 'date_of_birth',
       'addr+name': 'address',
       'ssn4+name': 'id_number',
     });

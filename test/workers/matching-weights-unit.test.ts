@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareIdentities } from '../../src/matching/compare';
-import { MATCH_FIELDS } from '../../src/matching/fields';
+import { fieldCode, MATCH_FIELDS } from '../../src/matching/fields';
 import { matchingRule, NETWORK_RULES } from '../../src/matching/rules';
 import { DEFAULT_DUPLICATE_RULES } from '../../src/matching/settings';
-import { decides, duplicateWeight, fieldWeight, guardOf, matchWeight, NETWORK_THRESHOLD, networkWeight, weightRows } from '../../src/matching/weights';
+import { DEFAULT_DUPLICATE_THRESHOLD, decides, duplicateWeight, fieldWeight, guardOf, matchWeight, NETWORK_THRESHOLD, networkWeight, weightRows } from '../../src/matching/weights';
 import { WEIGHTS_DATA } from '../../src/matching/weights-data';
 import { leslie } from './support/matching';
 
@@ -80,7 +80,7 @@ describe('matchWeight', () => {
     // Name and birth date alone: many people share them across a network of millions.
     expect(decides(networkWeight(compareIdentities(a, b)))).toBe(false);
     // Within a program (duplicates), they are the classic identity key.
-    expect(decides(duplicateWeight(compareIdentities(a, b), {}, 6))).toBe(true);
+    expect(decides(duplicateWeight(compareIdentities(a, b), {}, DEFAULT_DUPLICATE_THRESHOLD))).toBe(true);
     // With the same home too, across the network — unless the pair is common where it is checked.
     const home = leslie().address;
     const housed = compareIdentities({ ...a, address: home }, { ...b, address: home });
@@ -136,12 +136,32 @@ describe('guards keep the known hard negatives out, however high the weight', ()
     expect(guardOf(contacts, 'network')).toBe('given_name_differs');
   });
 
+  it('within a program, two identifiers of one person each a slip away stand in for a birth date that differs', () => {
+    // A comeback whose birth year slipped across a decade: a parent's and a child's years differ so.
+    const comeback = compareIdentities({ ...disguised, date_of_birth: '1945-01-18' }, leslie());
+    expect(fieldCode(comeback, 'date_of_birth')).toBe('no_match');
+    expect(guardOf(comeback, 'network')).toBe('birth_date_differs');
+    expect(guardOf(comeback, 'duplicates')).toBeNull();
+    expect(decides(duplicateWeight(comeback, {}, DEFAULT_DUPLICATE_THRESHOLD))).toBe(true);
+    // A home line and a joint account agree exactly, as they do for a parent and child.
+    const household = compareIdentities({ ...parent, email_address: null, id_number: null, depository_accounts: leslie().depository_accounts }, leslie());
+    expect(guardOf(household, 'duplicates')).toBe('birth_date_differs');
+  });
+
+  it('within a program, a document with the home line or the mailbox counts for a name changed outright', () => {
+    const married = compareIdentities(leslie({ name: { given_name: 'Leslie', family_name: 'Wyatt' }, date_of_birth: null, email_address: null }), leslie());
+    expect(fieldCode(married, 'name')).toBe('no_match');
+    expect(guardOf(married, 'duplicates')).toBeNull();
+    expect(guardOf(married, 'network')).toBe('given_name_differs');
+    expect(guardOf({ ...married, id_number: 'no_match' }, 'duplicates')).toBe('given_name_differs');
+  });
+
   it('within a program, a phone or account that agrees exactly stands in for an unknown birth date', () => {
     const reentry = leslie({ date_of_birth: null, email_address: null, id_number: null });
     const analysis = compareIdentities(reentry, leslie());
     expect(guardOf(analysis, 'network')).toBe('birth_date_unknown');
     expect(guardOf(analysis, 'duplicates')).toBeNull();
-    expect(decides(duplicateWeight(analysis, {}, 6))).toBe(true);
+    expect(decides(duplicateWeight(analysis, {}, DEFAULT_DUPLICATE_THRESHOLD))).toBe(true);
     expect(matchingRule(analysis, DEFAULT_DUPLICATE_RULES)).not.toBeNull();
   });
 });

@@ -48,6 +48,14 @@ function dateKey(d: NormalisedDate): string {
 export const dateOfBirthField = defineField({
   normalise: (identity) => normaliseDateOfBirth(identity.date_of_birth),
   compare: compareDateOfBirth,
-  // A date alone is shared by ~1 in 26,000 people: always with a sound of the name.
-  nameKeys: (dob, sounds) => sounds.map((sound) => `dob+name:${dateKey(dob)}:${sound}`),
+  // A date alone is shared by ~1 in 26,000 people: always with a sound of the name. A date
+  // with one part slipped shares two of its parts: those, with two sounds of the name (given
+  // and family, in either order), find it.
+  nameKeys: (dob, sounds) => {
+    const keys = sounds.map((sound) => `dob+name:${dateKey(dob)}:${sound}`);
+    if (sounds.length < 2) return keys;
+    const names = sounds.slice(0, 2).sort().join(':');
+    const [lo, hi] = dob.month <= dob.day ? [dob.month, dob.day] : [dob.day, dob.month];
+    return [...keys, `dob-ym+names:${dob.year}:${dob.month}:${names}`, `dob-md+names:${lo}:${hi}:${names}`, `dob-yd+names:${dob.year}:${dob.day}:${names}`];
+  },
 });

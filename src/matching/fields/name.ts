@@ -92,9 +92,11 @@ function familyAgrees(a: NormalisedName, b: NormalisedName): boolean {
   return a.family.some((w) => w.length >= 3 && !PARTICLES.has(w) && b.family.includes(w));
 }
 
-/** Given and family entered the other way round ("Wyatt Ben" for Ben Wyatt). */
+/** Given and family entered the other way round ("Wyatt Ben" for Ben Wyatt), a middle name
+ * added or dropped on the way ("Wyatt Ben" for Ben Andrew Wyatt). */
 function swapped(a: NormalisedName, b: NormalisedName): boolean {
-  return similarWords(a.givenCompact, b.familyCompact) && similarWords(a.familyCompact, b.givenCompact);
+  const givenIs = (name: NormalisedName, family: string) => similarWords(name.givenCompact, family) || (name.given[0] !== undefined && similarWords(name.given[0], family));
+  return givenIs(a, b.familyCompact) && givenIs(b, a.familyCompact);
 }
 
 /**
