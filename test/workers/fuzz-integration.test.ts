@@ -163,10 +163,13 @@ describe('fuzzing every endpoint', () => {
     );
     const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Date.now() ^ (Math.random() * 2 ** 31);
 
+    // The endpoints take turns, so every one is reached whatever the seed (a failure ends the
+    // run without shrinking, so no case is generated twice).
+    let turn = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...endpoints).chain((endpoint) =>
-          fc.tuple(fc.constant(endpoint), framing, fc.nat()).chain(([e, how, n]) => {
+        fc.constant(null).chain(() =>
+          fc.tuple(fc.constant(endpoints[turn++ % endpoints.length]!), framing, fc.nat()).chain(([e, how, n]) => {
             // The admin plane may disable or re-key clients: it names the other client's
             // objects, never those of the client the API requests use.
             const own = e.plane === 'admin' ? other.ids : members.at(-1)!.ids;
