@@ -86,13 +86,16 @@ export function matchWeight(
  * - `given_name_differs`: twins, and household members (one home, one home line, a joint
  *   account) share nearly everything but the given name. A wholly different name counts only
  *   with the birth date and a document or mailbox of one person (a name changed at marriage);
- *   within one program (duplicates) also with the mailbox and the phone or document together
- *   (a re-registration under another name keeps them; across the network a couple may share
- *   a mailbox and a home line).
+ *   within one program (duplicates) also with two of mailbox, document and home line (a
+ *   re-registration under another name keeps them; across the network a couple may share a
+ *   mailbox and a home line).
  * - `birth_date_differs`: a parent and child (Jr./Sr.) share name and address, namesakes the
  *   name; their birth dates disagree beyond a keying slip. Only the same document, or the same
  *   mailbox (one person's, never a family's) where the documents do not disagree too,
- *   overrides: a birth date mistyped in its decade.
+ *   overrides: a birth date mistyped in its decade. Within one program also two of a person's
+ *   own identifiers each at most a keying slip away (mailbox or document agreeing at least
+ *   nearly, a phone or an account one digit off): one person typing again, where a parent and
+ *   child share a home line or an account exactly, never nearly.
  * - `birth_date_unknown`: with a birth date on one side only, name and home (and the home's
  *   phone, network or joint account) are what a parent and child share: it takes a document
  *   or a mailbox, which are one person's, to agree at least nearly. Within one program
@@ -102,21 +105,21 @@ export function matchWeight(
 export type Guard = 'given_name_differs' | 'birth_date_differs' | 'birth_date_unknown';
 export function guardOf(analysis: MatchAnalysis, scope: 'network' | 'duplicates' = 'network'): Guard | null {
   const code = (field: MatchField) => fieldCode(analysis, field);
+  const near = (field: MatchField) => code(field) === 'match' || code(field) === 'partial_match';
+  const slipped = (field: MatchField) => code(field) === 'partial_match';
+  const count = (...facts: boolean[]) => facts.filter(Boolean).length;
+  const inProgram = scope === 'duplicates';
   const document = code('id_number') === 'match';
   const mailbox = code('email_address') === 'match';
   const homeLine = code('phone_number') === 'match';
-  const renamed = (code('date_of_birth') === 'match' && (document || mailbox)) || (scope === 'duplicates' && [mailbox, document, homeLine].filter(Boolean).length >= 2);
+  const jointAccount = code('depository_accounts') === 'match';
+
+  const renamed = (code('date_of_birth') === 'match' && (document || mailbox)) || (inProgram && count(mailbox, document, homeLine) >= 2);
   if (code('name') === 'no_match' && !renamed) return 'given_name_differs';
-  const personal = (field: MatchField) => code(field) === 'match' || code(field) === 'partial_match';
-  // Within one program, two of a person's own identifiers each a keying slip away: one
-  // person typing again, not a parent and child (who share a home line or an account exactly).
-  const slips = [personal('email_address'), personal('id_number'), code('phone_number') === 'partial_match', code('depository_accounts') === 'partial_match'].filter(
-    Boolean,
-  ).length;
-  const retyped = scope === 'duplicates' && slips >= 2;
+  const retyped = inProgram && count(near('email_address'), near('id_number'), slipped('phone_number'), slipped('depository_accounts')) >= 2;
   if (code('date_of_birth') === 'no_match' && !document && !(mailbox && code('id_number') !== 'no_match') && !retyped) return 'birth_date_differs';
-  const household = scope === 'duplicates' && (code('phone_number') === 'match' || code('depository_accounts') === 'match');
-  if (code('date_of_birth') === 'no_data' && !personal('id_number') && !personal('email_address') && !household) return 'birth_date_unknown';
+  const household = inProgram && (homeLine || jointAccount);
+  if (code('date_of_birth') === 'no_data' && !near('id_number') && !near('email_address') && !household) return 'birth_date_unknown';
   return null;
 }
 

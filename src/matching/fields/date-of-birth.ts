@@ -39,10 +39,9 @@ export function compareDateOfBirth(a: NormalisedDate | null, b: NormalisedDate |
   return 'no_match';
 }
 
-/** A birth date with month and day in order, so that a date and its day/month swap share it. */
-function dateKey(d: NormalisedDate): string {
-  const [lo, hi] = d.month <= d.day ? [d.month, d.day] : [d.day, d.month];
-  return `${d.year}:${lo}:${hi}`;
+/** Month and day in order, so that a date and its day/month swap share them. */
+function monthDay(d: NormalisedDate): string {
+  return d.month <= d.day ? `${d.month}:${d.day}` : `${d.day}:${d.month}`;
 }
 
 export const dateOfBirthField = defineField({
@@ -52,10 +51,9 @@ export const dateOfBirthField = defineField({
   // with one part slipped shares two of its parts: those, with two sounds of the name (given
   // and family, in either order), find it.
   nameKeys: (dob, sounds) => {
-    const keys = sounds.map((sound) => `dob+name:${dateKey(dob)}:${sound}`);
+    const keys = sounds.map((sound) => `dob+name:${dob.year}:${monthDay(dob)}:${sound}`);
     if (sounds.length < 2) return keys;
     const names = sounds.slice(0, 2).sort().join(':');
-    const [lo, hi] = dob.month <= dob.day ? [dob.month, dob.day] : [dob.day, dob.month];
-    return [...keys, `dob-ym+names:${dob.year}:${dob.month}:${names}`, `dob-md+names:${lo}:${hi}:${names}`, `dob-yd+names:${dob.year}:${dob.day}:${names}`];
+    return [...keys, `dob-ym+names:${dob.year}:${dob.month}:${names}`, `dob-md+names:${monthDay(dob)}:${names}`, `dob-yd+names:${dob.year}:${dob.day}:${names}`];
   },
 });
