@@ -3,20 +3,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MatchWeight } from '../../src/matching/weights';
 import { NETWORK_THRESHOLD } from '../../src/matching/weights';
-import { api, dashboard, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
+import { api, dashboard, newBeaconUser, newProgram, stranger } from './support/api';
+import { member, report, syndicationsOf } from './support/network';
 import { inUserShards } from './support/storage';
 
 type Person = ReturnType<typeof stranger>;
-
-async function member(settings?: Record<string, unknown>) {
-  const client = await newClient();
-  return { client, program: await newProgram(client, settings) };
-}
-
-async function report(client: Credentials, beaconUserId: string) {
-  const answer = await api(client, '/beacon/report/create', { beacon_user_id: beaconUserId, type: 'stolen', fraud_date: '2024-03-01' });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
 
 const slip = (digit: string) => String((Number(digit) + 1) % 10);
 const slipLast = (value: string) => value.slice(0, -1) + slip(value.at(-1)!);
@@ -36,8 +27,6 @@ function disguise(p: Person): Person {
   };
 }
 
-const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
-  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
 const storedWeights = (table: 'report_syndications' | 'beacon_duplicates', column: string, beaconUserId: string) =>
   inUserShards<{ match_weight: string | null }>(`SELECT match_weight FROM ${table} WHERE ${column} = ?`, beaconUserId).then((rows) =>
     rows.map((r) => (r.match_weight === null ? null : (JSON.parse(r.match_weight) as MatchWeight))),

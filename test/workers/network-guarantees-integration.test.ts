@@ -12,24 +12,10 @@ import type { Env } from '../../src/env';
 import { newId } from '../../src/lib/ids';
 import type { FanoutMessage } from '../../src/queues/messages';
 import { loadSecrets } from '../../src/secrets';
-import { admin, api, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { forgetReached, reachedCount, runQueue } from './support/network';
+import { admin, api, newBeaconUser, stranger } from './support/api';
+import { forgetReached, member, reachedCount, report, runQueue, syndicationsOf } from './support/network';
 import { expectContractShape } from './support/spec';
 import { inIndexShards, inUserShards, writeInUserShards } from './support/storage';
-
-async function member(settings?: Record<string, unknown>) {
-  const client = await newClient();
-  return { client, program: await newProgram(client, settings) };
-}
-
-async function report(client: Credentials, beaconUserId: string, facts = { type: 'stolen', fraud_date: '2024-03-01' }) {
-  const answer = await api(client, '/beacon/report/create', { beacon_user_id: beaconUserId, ...facts });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
-
-const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
-  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as unknown[];
 
 /** A report's fan-out progress rows. */
 const walks = (reportId: string) =>

@@ -2,24 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { FANOUT_PAGE } from '../../src/domain/blocking-index';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
 import type { FanoutMessage } from '../../src/queues/messages';
-import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { firstPages, reachedCount, runQueue, syndicationCount } from './support/network';
+import { admin, api, dashboard, expectError, newBeaconUser, newClient, stranger } from './support/api';
+import { firstPages, member, reachedCount, report, runQueue, syndicationCount, syndicationsOf } from './support/network';
 import { inUserShards } from './support/storage';
 import { expectSpecShape } from './support/spec';
-
-async function member(settings?: Record<string, unknown>) {
-  const client = await newClient();
-  return { client, program: await newProgram(client, settings) };
-}
-
-async function report(client: Credentials, beaconUserId: string) {
-  const answer = await api(client, '/beacon/report/create', { beacon_user_id: beaconUserId, type: 'stolen', fraud_date: '2024-03-01' });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
-
-const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
-  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
 
 /** Delivers fan-out messages to the Worker's queue handler directly, as the queue would. */
 const deliver = (...bodies: FanoutMessage[]) => runQueue('beacon-report-fanout', bodies);

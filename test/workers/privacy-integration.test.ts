@@ -2,29 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { SYNDICATIONS_PER_REPORTED_USER } from '../../src/domain/checks/held-matches';
 import type { FanoutMessage, MaintenanceMessage } from '../../src/queues/messages';
 import { admin, api, dashboard, expectError, newBeaconUser, newClient, newProgram, stranger, type Credentials } from './support/api';
-import { firstPages, runQueue } from './support/network';
+import { firstPages, member, report, runQueue, syndicationsOf } from './support/network';
 import { inUserShards } from './support/storage';
 import { homeShardOf } from './support/webhooks';
 
 type Person = ReturnType<typeof stranger>;
 
 /** A member whose probes are not duplicates of each other (no duplicate rules). */
-async function member() {
-  const client = await newClient();
-  return { client, program: await newProgram(client, { duplicate_rules: [] }) };
-}
+const prober = () => member({ duplicate_rules: [] });
 
 /** Another member reports `person`. */
 async function reported(person: Partial<Person>) {
-  const reporter = await member();
+  const reporter = await prober();
   const user = await newBeaconUser(reporter.client, reporter.program, person);
-  const answer = await api(reporter.client, '/beacon/report/create', { beacon_user_id: user.id, type: 'stolen', fraud_date: '2024-03-01' });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return { ...reporter, user, report: answer.body };
+  return { ...reporter, user, report: await report(reporter.client, user.id) };
 }
-
-const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
-  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
 
 const eventsOf = (clientId: string) =>
   inUserShards<{ webhook_code: string; payload: string }>('SELECT webhook_code, payload FROM webhook_events WHERE client_id = ? ORDER BY seq', clientId);
@@ -71,7 +63,7 @@ describe('a syndication of another member’s report shows only what the member 
   it('a field the member did not supply is no_data, whatever the reporter holds', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     const user = await newBeaconUser(m.client, m.program, { name: person.name, date_of_birth: person.date_of_birth, email_address: person.email_address });
     const [syndication] = await syndicationsOf(m.client, user.id);
     expect(syndication.report.id).toBeNull();
@@ -90,7 +82,7 @@ describe('a syndication of another member’s report shows only what the member 
   it('a near miss on an identifier reads as a miss: the right last four of an SSN, a phone one digit off', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     const known = { name: person.name, date_of_birth: person.date_of_birth, email_address: person.email_address };
     const right = person.id_number.value.slice(-4);
     const wrong = String((Number(right) + 1) % 10_000).padStart(4, '0');
@@ -111,7 +103,7 @@ describe('a syndication of another member’s report shows only what the member 
     await reported(lacking);
     const withPhone = stranger();
     await reported(withPhone);
-    const m = await member();
+    const m = await prober();
     const probeOf = async (person: Person) => {
       const user = await newBeaconUser(m.client, m.program, {
         name: person.name,
@@ -130,7 +122,7 @@ describe('a syndication of another member’s report shows only what the member 
   it('keeps partial_match on name, birth date and address, which an analyst needs to judge a fuzzy match', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     const user = await newBeaconUser(m.client, m.program, {
       ...person,
       name: { ...person.name, family_name: `${person.name.family_name}-Wyatt` },
@@ -233,7 +225,7 @@ describe('repeated matches of one reported person into one member are bounded', 
   it('a held match of a report deleted since cannot be released', async () => {
     const person = stranger();
     const reporter = await reported(person);
-    const m = await member();
+    const m = await prober();
     await matchTimes(m, person, SYNDICATIONS_PER_REPORTED_USER + 1);
     const [held] = await heldOf(m.client.client_id);
     expect((await dashboard(reporter.client, '/dashboard/report/delete', { beacon_report_id: reporter.report.id })).status).toBe(200);
@@ -243,11 +235,11 @@ describe('repeated matches of one reported person into one member are bounded', 
 
   it('holds the same way on the fan-out’s path', async () => {
     const person = stranger();
-    const m = await member();
+    const m = await prober();
     const users = [];
     for (let i = 0; i < SYNDICATIONS_PER_REPORTED_USER + 2; i++)
       users.push(await newBeaconUser(m.client, m.program, { ...person, email_address: `copy.${i}.${person.email_address}` }));
-    const reporter = await member();
+    const reporter = await prober();
     const reportedUser = await newBeaconUser(reporter.client, reporter.program, person);
     const report = (await api(reporter.client, '/beacon/report/create', { beacon_user_id: reportedUser.id, type: 'stolen', fraud_date: '2024-03-01' })).body;
     const pages = await firstPages(report.id);
@@ -264,7 +256,7 @@ describe('a member probing beyond the bound learns nothing', () => {
   it('varying the last four of the SSN: the right guess and the wrong ones look the same', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     const known = await matchTimes(m, person, SYNDICATIONS_PER_REPORTED_USER);
     const right = person.id_number.value.slice(-4);
     const guesses = ['0000', '1234', right, '9876', String((Number(right) + 1) % 10_000).padStart(4, '0')].filter((g, i, all) => all.indexOf(g) === i);
@@ -279,7 +271,7 @@ describe('a member probing beyond the bound learns nothing', () => {
   it('varying the phone: the right number and the wrong ones look the same', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     const known = await matchTimes(m, person, SYNDICATIONS_PER_REPORTED_USER);
     const near = person.phone_number.slice(0, -1) + String((Number(person.phone_number.at(-1)) + 1) % 10);
     const seen = [];
@@ -291,7 +283,7 @@ describe('a member probing beyond the bound learns nothing', () => {
   it('guessing the email that completes a rule: a right guess looks like a wrong one', async () => {
     const person = stranger();
     await reported(person);
-    const m = await member();
+    const m = await prober();
     await matchTimes(m, person, SYNDICATIONS_PER_REPORTED_USER);
     const partial = { name: person.name, date_of_birth: person.date_of_birth };
     const wrong = await probe(m, { ...partial, email_address: `not.${person.email_address}` }, 'email_address');
@@ -305,7 +297,7 @@ describe('one notification per fact', () => {
   it('a report deleted and made again brings the existing syndication up to date: no second one, no new event, no status change', async () => {
     const person = stranger();
     const first = await reported(person);
-    const m = await member();
+    const m = await prober();
     const victim = await newBeaconUser(m.client, m.program, person);
     const [syndication] = await syndicationsOf(m.client, victim.id);
     expect(syndication.report).toMatchObject({ type: 'stolen', fraud_date: '2024-03-01' });
@@ -341,7 +333,7 @@ const setDisabled = async (client: Credentials, disabled: boolean) => expect((aw
 describe('a disabled member', () => {
   it('its reports stop matching and its users receive no syndications; both start again when it is enabled', async () => {
     const knownOf = (p: Person) => ({ name: p.name, date_of_birth: p.date_of_birth, email_address: p.email_address });
-    const receiver = await member();
+    const receiver = await prober();
     const person = stranger();
     const reporter = await reported(person);
     const other = stranger();

@@ -2,6 +2,8 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import worker from '../../../src';
 import type { FanoutPage } from '../../../src/domain/reports/fanout';
 import type { Env } from '../../../src/env';
+import { expect } from 'vitest';
+import { api, newClient, newProgram, type Credentials } from './api';
 import { inUserShards, writeInUserShards } from './storage';
 
 /** Runs the Worker's consumer of `queue` on `bodies` (ids m0, m1, …), as Queues would, and
@@ -48,3 +50,20 @@ export async function forgetReached(reportId: string, reportedUserId: string): P
     env.CONTROL_DB.prepare('DELETE FROM network_match_counts WHERE reported_user_id = ?').bind(reportedUserId),
   ]);
 }
+
+/** A new member company with one program (`settings` as given). */
+export async function member(settings?: Record<string, unknown>) {
+  const client = await newClient();
+  return { client, program: await newProgram(client, settings) };
+}
+
+/** Reports a client's user to the network; returns the report. */
+export async function report(client: Credentials, beaconUserId: string, facts = { type: 'stolen', fraud_date: '2024-03-01' }) {
+  const answer = await api(client, '/beacon/report/create', { beacon_user_id: beaconUserId, ...facts });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+/** The syndications a client sees on its user. */
+export const syndicationsOf = async (client: Credentials, beaconUserId: string) =>
+  (await api(client, '/beacon/report_syndication/list', { beacon_user_id: beaconUserId })).body.beacon_report_syndications as any[];
