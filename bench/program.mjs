@@ -15,7 +15,7 @@ const CONCURRENCY = 20;
 export async function benchProgram({ state }) {
   const rows = [];
   for (const latency of LATENCIES) {
-    const worker = await startLocalWorker({ persistTo: join(state, `program-${latency}`), vars: { ...TEST_SECRETS, D1_SIMULATED_LATENCY_MS: String(latency) } });
+    const worker = await startLocalWorker({ persistTo: join(state, `program-${latency}`), vars: { ...TEST_SECRETS, D1_SIMULATED_LATENCY_MS: String(latency) }, devTools: false });
     try {
       const rand = random(6);
       const [member] = await newMembers(worker.url, 1);

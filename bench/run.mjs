@@ -43,9 +43,9 @@ const workers = [];
 const results = {};
 try {
   // Every answer says what it cost in D1 (Beacon-D1-Usage), for the sections that count it.
-  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: { ...TEST_SECRETS, D1_USAGE_HEADER: 'on' }, receiverPorts: LOCAL_RECEIVER_PORTS });
+  const ours = await startLocalWorker({ persistTo: join(state, 'ours'), vars: { ...TEST_SECRETS, D1_USAGE_HEADER: 'on' }, receiverPorts: LOCAL_RECEIVER_PORTS, devTools: false });
   workers.push(ours);
-  const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor') });
+  const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor'), devTools: false });
   workers.push(floor);
   for (const name of sections) {
     results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url, state });

@@ -48,6 +48,9 @@ const OUTPUT_TAIL_CHARS = 20_000;
  * @property {string[]} [args] further arguments for `wrangler dev`
  * @property {boolean} [inheritOutput] show wrangler's output on this terminal instead of
  *   capturing it
+ * @property {boolean} [devTools] wrangler's local explorer and the request tracing behind it
+ *   (default on, as in plain `wrangler dev`). They cost CPU on every request and binding call
+ *   and production has neither, so the benchmark turns them off for every Worker it measures.
  *
  * @typedef {object} LocalWorker
  * @property {string} url base URL, e.g. http://127.0.0.1:8787
@@ -62,7 +65,7 @@ const OUTPUT_TAIL_CHARS = 20_000;
  * @param {LocalWorkerOptions} [options]
  * @returns {Promise<LocalWorker>}
  */
-export async function startLocalWorker({ config = 'wrangler.toml', port, persistTo, vars = {}, receiverPorts, args = [], inheritOutput = false } = {}) {
+export async function startLocalWorker({ config = 'wrangler.toml', port, persistTo, vars = {}, receiverPorts, args = [], inheritOutput = false, devTools = true } = {}) {
   const [major] = process.versions.node.split('.').map(Number);
   if ((major ?? 0) < 22) {
     throw new Error(`wrangler needs Node >= 22, this is ${process.version}; run through npm run / npx (they use the project's Node)`);
@@ -104,6 +107,7 @@ export async function startLocalWorker({ config = 'wrangler.toml', port, persist
       ...args,
     ],
     inheritOutput,
+    devTools ? {} : { X_LOCAL_EXPLORER: 'false', X_LOCAL_OBSERVABILITY: 'false' },
   );
 
   try {
@@ -134,11 +138,12 @@ export function d1Bindings(config) {
  * stops wrangler in order.
  * @param {string[]} args
  * @param {boolean} inheritOutput
+ * @param {Record<string, string>} [env] further environment for wrangler
  */
-function run(args, inheritOutput) {
+function run(args, inheritOutput, env = {}) {
   const child = spawn(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...env },
     stdio: ['ignore', inheritOutput ? 'inherit' : 'pipe', inheritOutput ? 'inherit' : 'pipe'],
     detached: true,
   });

@@ -1,6 +1,6 @@
 /** Storage: the control database, the user shards and the report-index shards
  * (docs/product.md §7), each a drizzle client over its D1 binding, counted by one meter. */
-import { drizzle } from 'drizzle-orm/d1';
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { Env } from '../env';
 import { ConfigurationError } from '../secrets';
 import * as control from './control/schema';
@@ -9,9 +9,11 @@ import { D1Meter } from './meter';
 import { shardLayout, type ShardLayout } from './shards';
 import * as userShard from './user-shard/schema';
 
-export type ControlDb = ReturnType<typeof drizzle<typeof control>>;
-export type ShardDb = ReturnType<typeof drizzle<typeof userShard>>;
-export type IndexDb = ReturnType<typeof drizzle<typeof indexShard>>;
+// Query builders only: no relational schema (`db.query`), which drizzle would otherwise
+// rebuild for every request's clients.
+export type ControlDb = DrizzleD1Database;
+export type ShardDb = DrizzleD1Database;
+export type IndexDb = DrizzleD1Database;
 
 export { control, indexShard, userShard };
 export { D1Meter, type D1Usage } from './meter';
@@ -34,18 +36,18 @@ export class Storage {
   }
 
   get control(): ControlDb {
-    return (this.#control ??= drizzle(this.#binding('CONTROL_DB'), { schema: control }));
+    return (this.#control ??= drizzle(this.#binding('CONTROL_DB')));
   }
 
   userShard(shard: number): ShardDb {
     let db = this.#users.get(shard);
-    if (!db) this.#users.set(shard, (db = drizzle(this.#binding(`USER_SHARD_${shard}`), { schema: userShard })));
+    if (!db) this.#users.set(shard, (db = drizzle(this.#binding(`USER_SHARD_${shard}`))));
     return db;
   }
 
   indexShard(shard: number): IndexDb {
     let db = this.#index.get(shard);
-    if (!db) this.#index.set(shard, (db = drizzle(this.#binding(`INDEX_SHARD_${shard}`), { schema: indexShard })));
+    if (!db) this.#index.set(shard, (db = drizzle(this.#binding(`INDEX_SHARD_${shard}`))));
     return db;
   }
 

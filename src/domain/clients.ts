@@ -1,7 +1,7 @@
 import { eq, gt } from 'drizzle-orm';
 import { control, type Storage } from '../db';
 import { errors } from '../errors';
-import { constantTimeEqual, credentialDigest, credentialDigests } from '../lib/crypto';
+import { constantTimeEqual, credentialDigest, keyedDigests } from '../lib/crypto';
 import { listPage, PAGE_SIZE } from '../lib/cursor';
 import { newClientId, newClientSecret } from '../lib/ids';
 import { IsolateCache } from '../lib/isolate-cache';
@@ -53,41 +53,56 @@ export async function disabledClientIds(storage: Storage): Promise<ReadonlySet<s
 /** Waits until every isolate has dropped what it knew of a client before the change. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_MS));
 
-/** Which of the client's secrets `digests` (lib/crypto.ts credentialDigests) is; a
- * `digestIndex` above 0 means the stored digest is a former HMAC one. */
-function matchSecret(client: Client, digests: string[], now: string): { column: 'secretDigest' | 'previousSecretDigest'; digestIndex: number } | null {
-  for (const [digestIndex, digest] of digests.entries()) {
-    if (constantTimeEqual(digest, client.secretDigest)) return { column: 'secretDigest', digestIndex };
-    const previousValid = client.previousSecretDigest !== null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;
-    if (previousValid && constantTimeEqual(digest, client.previousSecretDigest!)) return { column: 'previousSecretDigest', digestIndex };
+/** Which of the client's secrets `secret` is. The SHA-256 is tried first; the former HMAC
+ * digests (lib/crypto.ts credentialDigests) only when it matches neither, so a request with
+ * a current secret costs one hash. A `digestIndex` above 0 means the stored digest is a
+ * former HMAC one. */
+async function matchSecret(
+  secrets: Secrets,
+  client: Client,
+  secret: { digest: string; value: string },
+  now: string,
+): Promise<{ column: 'secretDigest' | 'previousSecretDigest'; digestIndex: number } | null> {
+  const previousValid = client.previousSecretDigest !== null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;
+  const match = (digest: string, digestIndex: number) => {
+    if (constantTimeEqual(digest, client.secretDigest)) return { column: 'secretDigest' as const, digestIndex };
+    if (previousValid && constantTimeEqual(digest, client.previousSecretDigest!)) return { column: 'previousSecretDigest' as const, digestIndex };
+    return null;
+  };
+  const current = match(secret.digest, 0);
+  if (current) return current;
+  const former = await keyedDigests(secrets.hmacKey, 'credential', secret.value);
+  for (const [i, digest] of former.entries()) {
+    const found = match(digest, i + 1);
+    if (found) return found;
   }
   return null;
 }
 
-const secretDigests = (secrets: Secrets, secret: string) => credentialDigests(secrets.hmacKey, 'credential', secret);
+const secretOf = async (value: string) => ({ value, digest: await credentialDigest(value) });
 
 /** The client, if this isolate has recently read it and the secret is one of its secrets: no
  * I/O. Requests that are not recognised so go through the per-source limit first. */
 export async function recognisedClient(secrets: Secrets, clientId: string, secret: string): Promise<Client | undefined> {
   const client = recentClients.get(clientId);
   if (!client || client.disabled) return undefined;
-  return matchSecret(client, await secretDigests(secrets, secret), nowTimestamp()) ? client : undefined;
+  return (await matchSecret(secrets, client, await secretOf(secret), nowTimestamp())) ? client : undefined;
 }
 
 /** Authenticates API and dashboard calls. Unknown id, wrong secret and disabled client
  * get the same answer; the secret is compared by digest in constant time. */
 export async function authenticateClient(storage: Storage, secrets: Secrets, clientId: string, secret: string): Promise<Client> {
-  const digests = await secretDigests(secrets, secret);
-  const refusal = `${clientId}\u0000${digests[0]}`;
+  const given = await secretOf(secret);
+  const refusal = `${clientId}\u0000${given.digest}`;
   if (refusedCredentials.get(refusal)) throw errors.invalidApiKeys();
   const now = nowTimestamp();
   let client = recentClients.get(clientId);
-  let match = client && matchSecret(client, digests, now);
+  let match = client && (await matchSecret(secrets, client, given, now));
   // A mismatch may mean a newly rotated secret: read again before refusing.
   if (!match) {
     client = await storage.control.select().from(control.clients).where(eq(control.clients.id, clientId)).get();
     if (client) recentClients.set(clientId, client);
-    match = client && matchSecret(client, digests, now);
+    match = client && (await matchSecret(secrets, client, given, now));
   }
   if (!client || !match) {
     refusedCredentials.set(refusal, true);
@@ -97,7 +112,7 @@ export async function authenticateClient(storage: Storage, secrets: Secrets, cli
   if (match.digestIndex > 0) {
     await storage.control
       .update(control.clients)
-      .set({ [match.column]: digests[0], ...(match.column === 'secretDigest' ? { secretHmacKid: null } : {}) })
+      .set({ [match.column]: given.digest, ...(match.column === 'secretDigest' ? { secretHmacKid: null } : {}) })
       .where(eq(control.clients.id, client.id));
     recentClients.delete(client.id);
   }

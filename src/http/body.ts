@@ -29,11 +29,13 @@ export async function readJsonObject(request: Request, limit = MAX_BODY_BYTES): 
 
 async function readCapped(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
-  const reader = request.body.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let size = 0;
-  let text = '';
   try {
+    // A declared length within the limit is all the body can be (HTTP framing): one read.
+    if (request.headers.has('content-length')) return decoder.decode(await request.arrayBuffer());
+    const reader = request.body.getReader();
+    let size = 0;
+    let text = '';
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -26,6 +27,15 @@ describe('the API reference under wrangler dev', () => {
     const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, any>;
     const broken = { ...document, paths: { ...document.paths, '/admin/client/get': { post: { responses: 'none' } } } };
     expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
+  it('sends every endpoint of the reference straight to the Worker (`run_worker_first`)', async () => {
+    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const listed = /^run_worker_first = (\[.*\])$/m.exec(readFileSync(new URL('../../wrangler.toml', import.meta.url), 'utf8'))?.[1];
+    const prefixes = (JSON.parse(listed ?? '[]') as string[]).map((pattern) => pattern.replace(/\*$/, ''));
+    const paths = Object.keys(document.paths);
+    expect(paths.length).toBeGreaterThan(50);
+    expect(paths.filter((path) => !prefixes.some((prefix) => path.startsWith(prefix)))).toEqual([]);
   });
 
   it('serves the page, its scripts and its stylesheet from this origin', async () => {
