@@ -8,11 +8,12 @@ export const LOAD = { connections: 10, duration: 5, warmup: 2, rounds: 3 };
 /**
  * Runs a fixed-concurrency load and returns requests/s and latency percentiles (ms).
  * `next()` returns each request's path, body (JSON, or a string sent as is) and headers. Non-2xx
- * answers count as errors.
+ * answers count as errors. With `cpu` (the server's CPU time so far, ms: LocalWorker.cpuMs), also
+ * the server's CPU time per measured request.
  * @param {string} url
  * @param {() => { path: string; body: unknown; headers?: Record<string, string> }} next
  */
-export async function load(url, next, { duration = LOAD.duration, connections = LOAD.connections, warmup = LOAD.warmup, rate = undefined } = {}) {
+export async function load(url, next, { duration = LOAD.duration, connections = LOAD.connections, warmup = LOAD.warmup, rate = undefined, cpu = undefined } = {}) {
   const run = (/** @type {number} */ seconds) =>
     autocannon({
       url,
@@ -33,8 +34,10 @@ export async function load(url, next, { duration = LOAD.duration, connections = 
       ],
     });
   if (warmup) await run(warmup); // JIT, caches and Durable Objects warm up; not measured
+  const cpuBefore = cpu?.() ?? Number.NaN;
   const result = await run(duration);
   return {
+    cpuPerRequest: ((cpu?.() ?? Number.NaN) - cpuBefore) / result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -47,15 +50,17 @@ export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(v
 
 /**
  * Measures two loads in alternating rounds and reports the median of each figure, so that
- * whatever else the machine is doing weighs on both sides alike.
+ * whatever else the machine is doing weighs on both sides alike. Each side may have a `cpu`
+ * (see load).
  */
 export async function compareLoads(a, b) {
   const runs = { a: [], b: [] };
   for (let round = 0; round < LOAD.rounds; round++) {
-    runs.a.push(await load(a.url, a.next, { warmup: round === 0 ? LOAD.warmup : 0 }));
-    runs.b.push(await load(b.url, b.next, { warmup: round === 0 ? LOAD.warmup : 0 }));
+    runs.a.push(await load(a.url, a.next, { warmup: round === 0 ? LOAD.warmup : 0, cpu: a.cpu }));
+    runs.b.push(await load(b.url, b.next, { warmup: round === 0 ? LOAD.warmup : 0, cpu: b.cpu }));
   }
   const summary = (list) => ({
+    cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
     rps: median(list.map((r) => r.rps)),
     p50: median(list.map((r) => r.p50)),
     p99: median(list.map((r) => r.p99)),

@@ -48,7 +48,7 @@ try {
   const floor = await startLocalWorker({ config: 'bench/floor/wrangler.toml', persistTo: join(state, 'floor'), devTools: false });
   workers.push(floor);
   for (const name of sections) {
-    results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url, state });
+    results[name] = await SECTIONS[name]({ ours: ours.url, floor: floor.url, state, cpu: { ours: ours.cpuMs, floor: floor.cpuMs } });
   }
 } finally {
   await Promise.all(workers.map((w) => w.stop()));

@@ -1,10 +1,10 @@
 // Beacon Users: /beacon/user/create and /beacon/user/get against the floor Worker, at the
-// same fixed concurrency (targets: create p50 ≤ 2× floor, get p50 ≤ 1.3× floor), and what a
-// create costs in D1: round trips in all and inside the program's Durable Object (≤ 2), rows
-// read and written.
+// same fixed concurrency (targets: create p50 ≤ 2× floor, get p50 ≤ 1.3× floor), with the CPU
+// each request costs the local runtime (what p50 follows there), and what a create costs in
+// D1: round trips in all and inside the program's Durable Object (≤ 2), rows read and written.
 import { apiHeaders, clientOf, compareLoads, LOAD, ms, newMembers, person, printTable, random, ratio } from './lib.mjs';
 
-export async function benchUsers({ ours, floor }) {
+export async function benchUsers({ ours, floor, cpu }) {
   const rand = random(2);
   const members = await newMembers(ours, 8);
   let n = 0;
@@ -13,6 +13,7 @@ export async function benchUsers({ ours, floor }) {
   const create = await compareLoads(
     {
       url: ours,
+      cpu: cpu.ours,
       next() {
         const member = members[n++ % members.length];
         return {
@@ -22,7 +23,7 @@ export async function benchUsers({ ours, floor }) {
         };
       },
     },
-    { url: floor, next: () => ({ path: '/create', body: { id: `f-${n++}`, data: person(rand) } }) },
+    { url: floor, cpu: cpu.floor, next: () => ({ path: '/create', body: { id: `f-${n++}`, data: person(rand) } }) },
   );
 
   // Reads of a pool of existing users (and rows) on both sides.
@@ -40,12 +41,13 @@ export async function benchUsers({ ours, floor }) {
   const get = await compareLoads(
     {
       url: ours,
+      cpu: cpu.ours,
       next() {
         const { member, id } = pool[n++ % pool.length];
         return { path: '/beacon/user/get', headers: apiHeaders(member.credentials), body: { beacon_user_id: id } };
       },
     },
-    { url: floor, next: () => ({ path: '/get', body: { id: `pool-${n++ % pool.length}` } }) },
+    { url: floor, cpu: cpu.floor, next: () => ({ path: '/get', body: { id: `pool-${n++ % pool.length}` } }) },
   );
 
   const rows = [
@@ -60,9 +62,15 @@ export async function benchUsers({ ours, floor }) {
     'floor p50': ms(f.p50),
     'floor p99': ms(f.p99),
     'p50 / floor': ratio(o.p50, f.p50),
+    'CPU / req': ms(o.cpuPerRequest),
+    'floor CPU / req': ms(f.cpuPerRequest),
+    'CPU / floor': ratio(o.cpuPerRequest, f.cpuPerRequest),
     errors: o.errors + f.errors,
   }));
-  printTable(`Beacon Users vs floor (${LOAD.connections} connections; median of ${LOAD.rounds} alternating ${LOAD.duration} s rounds)`, rows);
+  printTable(
+    `Beacon Users vs floor (${LOAD.connections} connections; median of ${LOAD.rounds} alternating ${LOAD.duration} s rounds; CPU of all of each local Worker's processes)`,
+    rows,
+  );
 
   const costRows = await operationCosts(ours, members[0], rand);
   printTable('What each operation costs in D1 (mean of 20; the program object’s share of a create is in its own column)', costRows);

@@ -2,7 +2,7 @@
 // local D1 (migrated first), the program Durable Objects. Shared by `npm run dev`, the
 // end-to-end tests and the benchmark, so that they all run the same thing.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -58,6 +58,9 @@ const OUTPUT_TAIL_CHARS = 20_000;
  * @property {Promise<number | null>} exited settles with the exit code when wrangler exits
  *   (on its own or through stop)
  * @property {() => string} output the tail of wrangler's output when captured
+ * @property {() => number} cpuMs CPU time (user and system, ms) used so far by wrangler and
+ *   everything it started (workerd: the Worker, its Durable Objects, the local D1 and the
+ *   rest); NaN where /proc is not available
  */
 
 /**
@@ -117,7 +120,7 @@ export async function startLocalWorker({ config = 'wrangler.toml', port, persist
     const output = inheritOutput ? '(see its output above)' : `output:\n${dev.output()}`;
     throw new Error(`wrangler dev did not start on ${url}: ${/** @type {Error} */ (error).message}\n${output}`);
   }
-  return { url, stop: dev.stop, exited: dev.exited, output: dev.output };
+  return { url, stop: dev.stop, exited: dev.exited, output: dev.output, cpuMs: () => groupCpuMs(dev.pgid) };
 }
 
 /**
@@ -186,7 +189,7 @@ function run(args, inheritOutput, env = {}) {
     process.off('exit', killOnExit);
   }
 
-  return { exited, stop, output: () => output };
+  return { exited, stop, output: () => output, pgid };
 }
 
 /**
@@ -277,6 +280,33 @@ function groupAlive(pgid) {
   } catch {
     return false;
   }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * The CPU time (ms) of every live process in a process group, from /proc (Linux).
+ * @param {number} pgid
+ */
+function groupCpuMs(pgid) {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      // After "pid (comm) ": state, ppid, pgrp, …, utime (14th field), stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** @param {number} ms */
